@@ -1,0 +1,140 @@
+"""Enrollment services: the only code that creates or changes `Enrollment` rows.
+
+Each service runs in a transaction that locks the course row first, so
+concurrent requests for the same course are serialised on PostgreSQL: a user
+never gets two rows and a course never goes over capacity. Calling a service
+twice is harmless.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare
+
+from course.models import CoursePage, Enrollment
+
+
+class EnrollmentError(Exception):
+    """A refusal with a message that can be shown to the student as is."""
+
+    def __init__(self, code, message):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True)
+class EnrollmentResult:
+    enrollment: Enrollment
+    created: bool
+    changed: bool
+
+
+def _locked_course(course):
+    return CoursePage.objects.select_for_update(of=("self",)).get(pk=course.pk)
+
+
+def _seats_taken(course):
+    return Enrollment.objects.filter(course=course, status__in=Enrollment.GRANTING).count()
+
+
+def _check_capacity(course):
+    if course.capacity is not None and _seats_taken(course) >= course.capacity:
+        raise EnrollmentError("full", "Sorry, this course is full.")
+
+
+def _expiry(course, start):
+    return start + datetime.timedelta(days=course.access_days) if course.access_days else None
+
+
+def _activate(enrollment, course, now):
+    enrollment.status = Enrollment.Status.ACTIVE
+    enrollment.enrolled_at = now
+    enrollment.expires_at = _expiry(course, now)
+    enrollment.completed_at = None
+
+
+def enroll(user, course, *, code=None, source=Enrollment.Source.SELF):
+    """Enroll `user` in `course` according to its enrollment mode.
+
+    Open and code courses activate at once (subject to capacity); approval
+    courses create a pending request; closed courses refuse. An administrator
+    (`source=ADMIN` or `IMPORT`) bypasses mode and code but not capacity.
+    """
+    if not user.is_authenticated:
+        raise EnrollmentError("login", "Please log in to enroll.")
+    by_staff = source in (Enrollment.Source.ADMIN, Enrollment.Source.IMPORT)
+    with transaction.atomic():
+        course = _locked_course(course)
+        existing = Enrollment.objects.select_for_update().filter(user=user, course=course).first()
+        if existing is not None and existing.status == Enrollment.Status.PENDING and not by_staff:
+            return EnrollmentResult(existing, created=False, changed=False)
+        if existing is not None and existing.grants_access():
+            return EnrollmentResult(existing, created=False, changed=False)
+
+        mode = course.enrollment_mode
+        if not by_staff:
+            if mode == CoursePage.EnrollmentMode.CLOSED:
+                raise EnrollmentError("closed", "Enrollment for this course is closed.")
+            if mode == CoursePage.EnrollmentMode.CODE:
+                if not code or not constant_time_compare(code.strip(), course.enrollment_code):
+                    raise EnrollmentError("code", "That enrollment code is not valid for this course.")
+                source = Enrollment.Source.CODE
+
+        now = timezone.now()
+        enrollment = existing or Enrollment(user=user, course=course)
+        enrollment.source = source
+        if mode == CoursePage.EnrollmentMode.APPROVAL and not by_staff:
+            enrollment.status = Enrollment.Status.PENDING
+            enrollment.enrolled_at = now
+            enrollment.expires_at = None
+        else:
+            _check_capacity(course)
+            _activate(enrollment, course, now)
+        try:
+            with transaction.atomic():
+                enrollment.save()
+        except IntegrityError:
+            # Another request created the row first (possible only without row locks, e.g. SQLite).
+            return EnrollmentResult(
+                Enrollment.objects.get(user=user, course=course), created=False, changed=False
+            )
+        return EnrollmentResult(enrollment, created=existing is None, changed=True)
+
+
+def approve(enrollment):
+    """Turn a pending request into an active enrollment, if a seat is free."""
+    with transaction.atomic():
+        course = _locked_course(enrollment.course)
+        enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+        if enrollment.status != Enrollment.Status.PENDING:
+            return EnrollmentResult(enrollment, created=False, changed=False)
+        _check_capacity(course)
+        _activate(enrollment, course, timezone.now())
+        enrollment.save()
+        return EnrollmentResult(enrollment, created=False, changed=True)
+
+
+def withdraw(enrollment):
+    """End an enrollment (or cancel a pending request); completions are kept."""
+    with transaction.atomic():
+        enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+        if enrollment.status == Enrollment.Status.WITHDRAWN:
+            return EnrollmentResult(enrollment, created=False, changed=False)
+        enrollment.status = Enrollment.Status.WITHDRAWN
+        enrollment.save(update_fields=["status", "updated_at"])
+        return EnrollmentResult(enrollment, created=False, changed=True)
+
+
+def expire(enrollment, at=None):
+    """End access now (or at `at`) while keeping the record and its status."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+        if enrollment.expires_at is not None and enrollment.expires_at <= at:
+            return EnrollmentResult(enrollment, created=False, changed=False)
+        enrollment.expires_at = at
+        enrollment.save(update_fields=["expires_at", "updated_at"])
+        return EnrollmentResult(enrollment, created=False, changed=True)

@@ -1,0 +1,232 @@
+"""Catalogue, course and module pages.
+
+The tree shape (catalogue → course → module → lesson) is enforced with Wagtail's
+parent/subpage rules. `ModulePage` leaves `subpage_types` open on purpose: the
+lesson type lives in the `lessons` app (which this app must not import) and
+declares `parent_page_types = ["course.ModulePage"]` itself, while every other
+page type restricts its own parents, so a lesson is the only thing that fits.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.http import Http404
+from wagtail import blocks
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.api import APIField
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from course.access import ancestors_live
+from course.blocks import InstructorBlock
+from course.cache import private_response
+from course.outline import CourseOutline
+
+
+class CourseIndexPage(Page):
+    """The catalogue: the demo site's root page, listing live courses as cards."""
+
+    intro = models.TextField(blank=True, max_length=600)
+
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["course.CoursePage"]
+    max_count_per_parent = 1
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    search_fields = Page.search_fields + [index.SearchField("intro")]
+
+    class Meta:
+        verbose_name = "course catalogue"
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["courses"] = (
+            CoursePage.objects.child_of(self).live().public().select_related("hero_image").order_by("path")
+        )
+        return context
+
+
+class CoursePage(RoutablePageMixin, Page):
+    """The public overview of a course: what it teaches and its syllabus, built from the tree.
+
+    Enrollment actions are routes on the page (`enroll/`, `withdraw/`), POST only.
+    """
+
+    class Level(models.TextChoices):
+        BEGINNER = "beginner", "Beginner"
+        INTERMEDIATE = "intermediate", "Intermediate"
+        ADVANCED = "advanced", "Advanced"
+
+    class EnrollmentMode(models.TextChoices):
+        OPEN = "open", "Open: students enroll themselves"
+        APPROVAL = "approval", "Approval: an administrator approves each request"
+        CODE = "code", "Code: students need the enrollment code"
+        CLOSED = "closed", "Closed: no new enrollments"
+
+    summary = models.TextField(max_length=500, help_text="One or two sentences shown on cards and in search.")
+    hero_image = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    description = StreamField(
+        [("paragraph", blocks.RichTextBlock(features=["bold", "italic", "link", "ol", "ul"]))],
+        blank=True,
+    )
+    learning_outcomes = StreamField(
+        [("outcome", blocks.CharBlock(max_length=200, label="Outcome"))],
+        blank=True,
+        help_text="What a student can do after the course; one outcome per item.",
+    )
+    instructors = StreamField([("instructor", InstructorBlock())], blank=True)
+    level = models.CharField(max_length=20, choices=Level.choices, default=Level.BEGINNER)
+    duration = models.CharField(
+        max_length=60, blank=True, help_text="Shown to students, e.g. '6 hours over 4 weeks'."
+    )
+    enrollment_mode = models.CharField(
+        max_length=20, choices=EnrollmentMode.choices, default=EnrollmentMode.OPEN
+    )
+    enrollment_code = models.CharField(
+        max_length=64, blank=True, help_text="Required in 'code' mode; share it only with invited students."
+    )
+    capacity = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Maximum number of active students. Leave empty for no limit."
+    )
+    access_days = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Days of access from enrollment. Leave empty for lifetime access."
+    )
+    sequential = models.BooleanField(
+        default=False, help_text="Students must complete each lesson before the next one opens."
+    )
+
+    parent_page_types = ["course.CourseIndexPage"]
+    subpage_types = ["course.ModulePage"]
+
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        FieldPanel("hero_image"),
+        MultiFieldPanel([FieldPanel("level"), FieldPanel("duration")], heading="At a glance"),
+        FieldPanel("description"),
+        FieldPanel("learning_outcomes"),
+        FieldPanel("instructors"),
+    ]
+    settings_panels = Page.settings_panels + [
+        MultiFieldPanel(
+            [
+                FieldPanel("enrollment_mode"),
+                FieldPanel("enrollment_code"),
+                FieldPanel("capacity"),
+                FieldPanel("access_days"),
+                FieldPanel("sequential"),
+            ],
+            heading="Enrollment",
+        )
+    ]
+    api_fields = [
+        APIField("summary"),
+        APIField("hero_image"),
+        APIField("level"),
+        APIField("duration"),
+        APIField("learning_outcomes"),
+        APIField("enrollment_mode"),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("description"),
+        index.SearchField("learning_outcomes"),
+        index.FilterField("level"),
+    ]
+
+    class Meta:
+        verbose_name = "course"
+
+    def clean(self):
+        super().clean()
+        if self.enrollment_mode == self.EnrollmentMode.CODE and not self.enrollment_code.strip():
+            raise ValidationError(
+                {"enrollment_code": "Set an enrollment code, or choose another enrollment mode."}
+            )
+        if self.capacity == 0:
+            raise ValidationError({"capacity": "Capacity must be at least 1; leave it empty for no limit."})
+        if self.access_days == 0:
+            raise ValidationError(
+                {"access_days": "Access must last at least 1 day; leave it empty for lifetime."}
+            )
+
+    @property
+    def outline(self):
+        """The syllabus (live modules and lessons in tree order), loaded once per instance."""
+        if not hasattr(self, "_outline"):
+            self._outline = CourseOutline(self)
+        return self._outline
+
+    def serve(self, request, *args, **kwargs):
+        if not ancestors_live(self):
+            raise Http404
+        return private_response(super().serve(request, *args, **kwargs))
+
+    def get_context(self, request, *args, **kwargs):
+        from course.views import course_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(course_context(request, self))
+        return context
+
+    @path("enroll/", name="enroll")
+    def enroll_route(self, request):
+        from course.views import enroll_view
+
+        return enroll_view(request, self)
+
+    @path("withdraw/", name="withdraw")
+    def withdraw_route(self, request):
+        from course.views import withdraw_view
+
+        return withdraw_view(request, self)
+
+
+class ModulePage(Page):
+    """An ordered unit of a course; its lessons are its children, in explorer order.
+
+    Drip release: the module opens `release_after_days` after the student's
+    enrollment and/or on `release_on`, whichever is later.
+    """
+
+    intro = models.TextField(blank=True, max_length=1000)
+    release_after_days = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Opens this many days after each student enrolls."
+    )
+    release_on = models.DateField(null=True, blank=True, help_text="Opens for everyone on this date.")
+
+    parent_page_types = ["course.CoursePage"]
+
+    content_panels = Page.content_panels + [
+        FieldPanel("intro"),
+        MultiFieldPanel(
+            [FieldPanel("release_after_days"), FieldPanel("release_on")], heading="Release (drip)"
+        ),
+    ]
+    api_fields = [APIField("intro")]
+    search_fields = Page.search_fields + [index.SearchField("intro")]
+
+    class Meta:
+        verbose_name = "module"
+
+    @property
+    def course(self):
+        return CoursePage.objects.ancestor_of(self).first()
+
+    def serve(self, request, *args, **kwargs):
+        if not ancestors_live(self):
+            raise Http404
+        return private_response(super().serve(request, *args, **kwargs))
+
+    def get_sitemap_urls(self, request=None):
+        return super().get_sitemap_urls(request) if ancestors_live(self) else []
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        course = self.course
+        context["course"] = course
+        context["outline"] = course.outline if course else None
+        context["module_entry"] = course.outline.module_for(self) if course else None
+        return context

@@ -1,0 +1,102 @@
+"""Student-facing course views: enrollment actions and the dashboard."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+
+from course import access as policy
+from course.cache import private_response
+from course.enrollments import EnrollmentError, enroll, withdraw
+from course.forms import EnrollForm
+from course.models import Enrollment
+
+
+def course_context(request, course, enroll_form=None):
+    """What the course page shows about the current user's place in the course."""
+    user = request.user
+    enrollment = policy.enrollment_for(user, course)
+    outline = course.outline
+    return {
+        "outline": outline,
+        "enrollment": enrollment,
+        "has_access": enrollment is not None and enrollment.grants_access(),
+        "is_editor": policy.can_edit_course(user, course),
+        "enroll_form": enroll_form or EnrollForm(course=course),
+        "first_lesson": outline.lessons[0] if outline.lessons else None,
+    }
+
+
+def _post_only(request):
+    return None if request.method == "POST" else HttpResponseNotAllowed(["POST"])
+
+
+def enroll_view(request, course):
+    refused = _post_only(request)
+    if refused:
+        return refused
+    if not request.user.is_authenticated:
+        return redirect_to_login(course.url)
+    form = EnrollForm(request.POST, course=course)
+    if form.is_valid():
+        try:
+            result = enroll(request.user, course, code=form.cleaned_data.get("code"))
+        except EnrollmentError as error:
+            form.add_error("code" if error.code == "code" else None, error.message)
+        else:
+            status = result.enrollment.status
+            if status == Enrollment.Status.PENDING:
+                messages.info(
+                    request, "Your enrollment request was sent. You will get access once it is approved."
+                )
+            elif result.changed:
+                messages.success(request, f"You are enrolled in {course.title}. Enjoy the course!")
+            else:
+                messages.info(request, "You are already enrolled in this course.")
+            return redirect(course.url)
+    response = course.render(request, context_overrides={"enroll_form": form})
+    response.status_code = 400
+    return response
+
+
+def withdraw_view(request, course):
+    refused = _post_only(request)
+    if refused:
+        return refused
+    if not request.user.is_authenticated:
+        return redirect_to_login(course.url)
+    enrollment = policy.enrollment_for(request.user, course)
+    if enrollment is None or enrollment.status == Enrollment.Status.WITHDRAWN:
+        messages.info(request, "You are not enrolled in this course.")
+    else:
+        was_pending = enrollment.status == Enrollment.Status.PENDING
+        withdraw(enrollment)
+        messages.success(
+            request, "Your enrollment request was cancelled." if was_pending else "You have left the course."
+        )
+    return redirect(course.url)
+
+
+@login_required
+def dashboard(request):
+    """/learn/: the student's courses with their status and where to continue."""
+    enrollments = (
+        Enrollment.objects.filter(user=request.user)
+        .exclude(status=Enrollment.Status.WITHDRAWN)
+        .select_related("course")
+        .order_by("-enrolled_at")
+    )
+    now = timezone.now()
+    rows = [
+        {
+            "enrollment": enrollment,
+            "course": enrollment.course,
+            "expired": enrollment.is_expired(now),
+            "can_continue": enrollment.grants_access(now) and enrollment.course.live,
+        }
+        for enrollment in enrollments
+    ]
+    return private_response(TemplateResponse(request, "course/dashboard.html", {"rows": rows}))

@@ -1,0 +1,167 @@
+"""StreamField blocks for lesson bodies.
+
+`GatedSectionBlock` is the one block whose content is enrollment-gated. It never
+decides access itself: it reads the `access` object the page put in the render
+context (see `course.access`) and renders its public teaser unless that object
+grants access. Without a context, it is locked.
+"""
+
+from wagtail import blocks
+from wagtail.documents.blocks import DocumentChooserBlock
+from wagtail.embeds.blocks import EmbedBlock
+from wagtail.images.blocks import ImageChooserBlock
+
+from course.access import allows_gated
+
+# A deliberately small, safe set: no raw HTML, no embeds inside rich text.
+RICH_TEXT_FEATURES = [
+    "bold",
+    "italic",
+    "link",
+    "document-link",
+    "ol",
+    "ul",
+    "h3",
+    "h4",
+    "superscript",
+    "subscript",
+]
+
+
+class HeadingBlock(blocks.StructBlock):
+    text = blocks.CharBlock(max_length=120)
+    level = blocks.ChoiceBlock(choices=[("h2", "Section heading"), ("h3", "Sub-heading")], default="h2")
+
+    class Meta:
+        icon = "title"
+        template = "lessons/blocks/heading.html"
+
+
+class FigureBlock(blocks.StructBlock):
+    """An image with mandatory alt text, so every lesson image is accessible."""
+
+    image = ImageChooserBlock()
+    alt_text = blocks.CharBlock(
+        max_length=250, help_text="Describe what the image shows for people who cannot see it."
+    )
+    caption = blocks.CharBlock(max_length=250, required=False)
+
+    class Meta:
+        icon = "image"
+        label = "Image"
+        template = "lessons/blocks/figure.html"
+
+
+class VideoBlock(blocks.StructBlock):
+    video = EmbedBlock(help_text="A YouTube or Vimeo URL.")
+    title = blocks.CharBlock(
+        max_length=120, help_text="Announced to screen readers and shown if the video fails."
+    )
+    transcript = blocks.TextBlock(required=False)
+
+    class Meta:
+        icon = "media"
+        label = "Video"
+        template = "lessons/blocks/video.html"
+
+
+class CalloutBlock(blocks.StructBlock):
+    kind = blocks.ChoiceBlock(
+        choices=[("note", "Note"), ("warning", "Warning"), ("clinical_tip", "Clinical tip")], default="note"
+    )
+    title = blocks.CharBlock(max_length=120, required=False)
+    body = blocks.RichTextBlock(features=["bold", "italic", "link", "ol", "ul"])
+
+    class Meta:
+        icon = "warning"
+        label = "Callout"
+        template = "lessons/blocks/callout.html"
+
+
+class DocumentBlock(blocks.StructBlock):
+    document = DocumentChooserBlock()
+    label = blocks.CharBlock(max_length=120, required=False, help_text="Defaults to the document's title.")
+    description = blocks.CharBlock(max_length=250, required=False)
+
+    class Meta:
+        icon = "doc-full"
+        label = "Document download"
+        template = "lessons/blocks/document.html"
+
+
+class QuoteBlock(blocks.StructBlock):
+    quote = blocks.TextBlock(max_length=1000)
+    attribution = blocks.CharBlock(max_length=120, required=False)
+
+    class Meta:
+        icon = "openquote"
+        label = "Quote"
+        template = "lessons/blocks/quote.html"
+
+
+class KeyPointsBlock(blocks.StructBlock):
+    title = blocks.CharBlock(max_length=120, default="Key points")
+    points = blocks.ListBlock(blocks.CharBlock(max_length=300), min_num=1)
+
+    class Meta:
+        icon = "list-ul"
+        label = "Key points"
+        template = "lessons/blocks/key_points.html"
+
+
+class LessonContentBlock(blocks.StreamBlock):
+    """Everything a lesson section can contain, except another gated section."""
+
+    heading = HeadingBlock()
+    paragraph = blocks.RichTextBlock(features=RICH_TEXT_FEATURES, icon="pilcrow")
+    image = FigureBlock()
+    video = VideoBlock()
+    callout = CalloutBlock()
+    document = DocumentBlock()
+    quote = QuoteBlock()
+    key_points = KeyPointsBlock()
+
+
+class GatedSectionBlock(blocks.StructBlock):
+    """Content for enrolled students only, with a public teaser for everyone else."""
+
+    title = blocks.CharBlock(max_length=120)
+    teaser = blocks.TextBlock(
+        max_length=500, help_text="Public: shown to visitors who cannot see the content."
+    )
+    content = LessonContentBlock()
+
+    class Meta:
+        icon = "lock"
+        label = "Gated section (enrolled students only)"
+        template = "lessons/blocks/gated_section.html"
+
+    def get_context(self, value, parent_context=None):
+        # Build the context by hand rather than from super(): the locked
+        # rendering must not even have the gated content in its context.
+        parent_context = parent_context or {}
+        access = parent_context.get("access")
+        unlocked = allows_gated(access)
+        context = dict(parent_context)
+        context.pop("value", None)
+        context.pop("self", None)
+        context.update(
+            {
+                "title": value["title"],
+                "teaser": value["teaser"],
+                "content": value["content"] if unlocked else None,
+                "unlocked": unlocked,
+                "access": access,
+            }
+        )
+        return context
+
+    def get_searchable_content(self, value):
+        return [value["title"], value["teaser"]]
+
+    def get_api_representation(self, value, context=None):
+        return {"title": value["title"], "teaser": value["teaser"], "locked": True}
+
+
+class LessonBodyBlock(LessonContentBlock):
+    gated_section = GatedSectionBlock()

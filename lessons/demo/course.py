@@ -1,0 +1,249 @@
+"""The demo course's structure, with every lesson text taken from the seed article."""
+
+from django.utils.html import escape
+
+from lessons.demo.article import load_article
+
+COURSE_SLUG = "mesotherapy-lower-back-pain"
+
+
+def p(text):
+    return ("paragraph", f"<p>{escape(text)}</p>")
+
+
+def heading(text, level="h2"):
+    return ("heading", {"text": text, "level": level})
+
+
+def key_points(title, points):
+    return ("key_points", {"title": title, "points": points})
+
+
+def callout(kind, title, text):
+    return ("callout", {"kind": kind, "title": title, "body": f"<p>{escape(text)}</p>"})
+
+
+def figure(key, caption):
+    """A placeholder resolved to a Wagtail image by the loader (figures are created first)."""
+    return ("image", {"figure": key, "caption": caption})
+
+
+def gated(title, teaser, content):
+    return ("gated_section", {"title": title, "teaser": teaser, "content": content})
+
+
+def course_data():
+    a = load_article()
+    intro, symptoms = a.sections[0].paragraphs
+    return {
+        "title": a.title,
+        "slug": COURSE_SLUG,
+        "summary": (
+            "How lower back pain arises, what causes it, and how mesotherapy fits into its care, "
+            "alongside medication, ice and heat, and surgery."
+        ),
+        "level": "beginner",
+        "duration": "About 2 hours, self-paced",
+        "hero_figure": "spine",
+        "description": [p(intro)],
+        "learning_outcomes": [
+            "Tell acute, subacute and chronic lower back pain apart",
+            "Recognise how lower back pain radiates and presents",
+            "Explain the main acute, chronic and other causes of lower back pain",
+            "Describe where medication, mesotherapy injections and ice and heat fit in care",
+            "Know when surgery is considered and what recovery and recurrence look like",
+        ],
+        "instructors": [
+            {
+                "name": "Pinewood mesotherapy course faculty",
+                "role": "Course authors",
+                "bio": "The teaching team of the Pinewood mesotherapy course.",
+            }
+        ],
+        "modules": [
+            {
+                "title": "Understanding lower back pain",
+                "slug": "understanding-lower-back-pain",
+                "intro": "What lower back pain is, how long it lasts, and how it shows itself.",
+                "lessons": [
+                    {
+                        "title": "Types of lower back pain",
+                        "slug": "types-of-lower-back-pain",
+                        "summary": "Acute, subacute and chronic back pain, and where mesotherapy helps.",
+                        "minutes": 10,
+                        "preview": True,
+                        "body": [
+                            p(intro),
+                            figure("spine", "The lumbar segment of the spine, where lower back pain arises."),
+                            key_points(
+                                "Three kinds by duration",
+                                [
+                                    "Acute: a recent onset, often after an injury or strain.",
+                                    "Subacute: pain that persists beyond the acute phase.",
+                                    "Chronic: pain that sets in over a long period of time.",
+                                ],
+                            ),
+                            gated(
+                                "Self-check: classify the case",
+                                "Enrolled students get a short self-check to practise classifying cases.",
+                                [
+                                    p(
+                                        "For each patient you meet, note when the pain began and whether it "
+                                        "followed an event such as a fall. Then decide whether the pain is "
+                                        "acute, subacute or chronic before you read on."
+                                    ),
+                                    p(a.sentence("As it is essentially musculoskeletal disorder")),
+                                ],
+                            ),
+                        ],
+                    },
+                    {
+                        "title": "Symptoms and how pain radiates",
+                        "slug": "symptoms-and-radiation",
+                        "summary": "Where the pain is felt, where it can radiate, and morning stiffness.",
+                        "minutes": 8,
+                        "body": [
+                            p(symptoms),
+                            figure(
+                                "radiation",
+                                "Lower back pain can radiate to the knees, shoulders, neck and hip.",
+                            ),
+                            callout(
+                                "clinical_tip",
+                                "Ask about mornings",
+                                a.sentence("There may be stiffness in the morning"),
+                            ),
+                        ],
+                    },
+                ],
+            },
+            {
+                "title": "Causes of lower back pain",
+                "slug": "causes",
+                "intro": "From simple muscle strain to chronic degeneration and rarer causes.",
+                "lessons": [
+                    {
+                        "title": "Muscle strain and acute injury",
+                        "slug": "muscle-strain-and-acute-injury",
+                        "summary": "Strain, ageing muscles and traumatic injury to the lower back.",
+                        "minutes": 12,
+                        "body": [
+                            p(a.paragraph("Sometimes lower back pain occurs")),
+                            heading("Acute injury"),
+                            p(a.paragraph("An acute lower back injury")),
+                            gated(
+                                "Case notes: the sacroiliac joint",
+                                "Enrolled students study the sacroiliac joint in more depth.",
+                                [
+                                    p(a.sentence("At the lowest end of the spine")),
+                                    p(a.sentence("This is called sacroiliac joint dysfunction.")),
+                                ],
+                            ),
+                        ],
+                    },
+                    {
+                        "title": "Chronic causes",
+                        "slug": "chronic-causes",
+                        "summary": "Arthritis, disc degeneration and herniation as long-term causes.",
+                        "minutes": 10,
+                        "body": [
+                            p(a.paragraph("Chronic lower back pain usually sets in")),
+                            key_points(
+                                "Physical causes of chronic pain",
+                                [
+                                    "Osteoarthritis",
+                                    "Rheumatoid arthritis",
+                                    "Degeneration of the discs between the vertebrae",
+                                    "Spinal disc herniation",
+                                ],
+                            ),
+                        ],
+                    },
+                    {
+                        "title": "Other causes",
+                        "slug": "other-causes",
+                        "summary": "Leg length, sprains, tumours, Paget's disease, depression and posture.",
+                        "minutes": 8,
+                        "body": [p(a.paragraph("Other possible causes of lower back pain"))],
+                    },
+                ],
+            },
+            {
+                "title": "Care and treatment",
+                "slug": "care-and-treatment",
+                "intro": "Medication, mesotherapy injections, and ice and heat.",
+                "lessons": [
+                    {
+                        "title": "Pain medication",
+                        "slug": "pain-medication",
+                        "summary": "Over-the-counter pain relief and its place in care.",
+                        "minutes": 6,
+                        "body": [p(a.sentence("Pain medications such as Advil or Tylenol"))],
+                    },
+                    {
+                        "title": "Mesotherapy injections",
+                        "slug": "mesotherapy-injections",
+                        "summary": "How a mesotherapist treats acute and chronic lower back pain.",
+                        "minutes": 15,
+                        "body": [
+                            p(a.paragraph("Mesotherapy is useful for the management")),
+                            gated(
+                                "How the injections work",
+                                "Enrolled students learn how the mesotherapist treats the affected area.",
+                                [
+                                    p(a.sentence("A mesotherapist can inject")),
+                                    key_points(
+                                        "Aims of the injections",
+                                        [
+                                            "Deliver anti-inflammatory and pain-relieving medication locally",
+                                            "Relax and soothe the muscles and ligaments of the spine",
+                                        ],
+                                    ),
+                                ],
+                            ),
+                        ],
+                    },
+                    {
+                        "title": "Ice and heat",
+                        "slug": "ice-and-heat",
+                        "summary": "Alternating ice packs and hot packs alongside mesotherapy.",
+                        "minutes": 6,
+                        "body": [
+                            p(a.paragraph("Applying ice packs alternating with hot packs")),
+                            figure(
+                                "timeline", "Where ice, heat and mesotherapy sit in the course of an episode."
+                            ),
+                        ],
+                    },
+                ],
+            },
+            {
+                "title": "Surgery, prognosis and recurrence",
+                "slug": "surgery-prognosis-recurrence",
+                "intro": "When surgery is considered, and what to expect afterwards.",
+                "lessons": [
+                    {
+                        "title": "When surgery is considered",
+                        "slug": "when-surgery-is-considered",
+                        "summary": "The aim of deferring surgery, and the common surgical options.",
+                        "minutes": 10,
+                        "body": [
+                            p(a.sentence("The goal of mesotherapy is not only")),
+                            callout("warning", "Red flag", a.sentence("This type of surgery is performed")),
+                            p(a.paragraph("The most common types of low back surgery")),
+                        ],
+                    },
+                    {
+                        "title": "Prognosis and recurrence",
+                        "slug": "prognosis-and-recurrence",
+                        "summary": "Recovery within two to three months, and the risk of recurrence.",
+                        "minutes": 8,
+                        "body": [
+                            p(a.paragraph("Typically, the symptoms of low back pain")),
+                            figure("timeline", "Improvement typically comes within two to three months."),
+                        ],
+                    },
+                ],
+            },
+        ],
+    }

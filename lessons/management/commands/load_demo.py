@@ -1,0 +1,197 @@
+"""Build (or refresh) the demo site: the Pinewood Academy catalogue and the mesotherapy course.
+
+Idempotent: pages are found by slug under their parent and updated in place,
+images by title in the "Demo" collection, users by username.
+"""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from wagtail.images import get_image_model
+from wagtail.models import Collection, Page, Site
+
+from course.models import CourseIndexPage, CoursePage, Enrollment, ModulePage
+from lessons.demo.course import course_data
+from lessons.demo.images import FIGURES
+from lessons.models import LessonPage
+
+DEMO_USERS = [
+    # username, email, password, superuser
+    ("admin", "admin@example.com", "pinewood-admin", True),
+    ("student", "student@example.com", "pinewood-student", False),
+]
+
+
+class Command(BaseCommand):
+    help = "Load the demo course (idempotent). Creates local-only demo users unless --no-users."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--no-users", action="store_true", help="Build content only; create no users.")
+        parser.add_argument(
+            "--allow-demo-passwords",
+            action="store_true",
+            help="Create demo users with their documented passwords even when DEBUG is off.",
+        )
+
+    def handle(self, *args, no_users=False, allow_demo_passwords=False, **options):
+        if not no_users and not settings.DEBUG and not allow_demo_passwords:
+            raise CommandError(
+                "Refusing to create demo users with publicly known passwords while DEBUG is off. "
+                "Use --no-users to load content only, or --allow-demo-passwords if this is a local machine."
+            )
+        with transaction.atomic():
+            images = self.load_images()
+            catalogue = self.load_catalogue()
+            course = self.load_course(catalogue, images)
+            if not no_users:
+                self.load_users(course)
+        lessons = LessonPage.objects.descendant_of(course).count()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo ready: '{course.title}' with {ModulePage.objects.child_of(course).count()} modules "
+                f"and {lessons} lessons, {len(images)} images."
+            )
+        )
+        if not no_users:
+            for _username, email, password, _ in DEMO_USERS:
+                self.stdout.write(f"  log in as {email} / {password} (local use only)")
+
+    # --- pieces ----------------------------------------------------------------------------------
+
+    def load_images(self):
+        Image = get_image_model()
+        root = Collection.get_first_root_node()
+        collection = root.get_children().filter(name="Demo").first() or root.add_child(name="Demo")
+        images = {}
+        for figure in FIGURES:
+            image = Image.objects.filter(collection=collection, title=figure.title).first()
+            if image is None:
+                image = Image.objects.create(
+                    title=figure.title,
+                    collection=collection,
+                    description=figure.alt_text,
+                    file=ContentFile(figure.png(), name=f"{figure.key}.png"),
+                )
+            images[figure.key] = image
+        return images
+
+    def load_catalogue(self):
+        root = Page.get_first_root_node()
+        catalogue = CourseIndexPage.objects.child_of(root).filter(slug="pinewood-academy").first()
+        fields = {
+            "title": "Pinewood Academy",
+            "intro": "Online courses from the Pinewood mesotherapy course, written for practitioners.",
+        }
+        catalogue = self.save_page(root, CourseIndexPage, catalogue, slug="pinewood-academy", **fields)
+        site = Site.objects.filter(is_default_site=True).first()
+        if site is None:
+            Site.objects.create(hostname="localhost", port=80, root_page=catalogue, is_default_site=True)
+        elif site.root_page_id != catalogue.pk:
+            site.root_page = catalogue
+            site.site_name = "Pinewood Academy"
+            site.save()
+        # Wagtail's own "Welcome" placeholder page is not part of the demo.
+        placeholder = Page.objects.filter(
+            depth=2, slug="home", content_type=ContentType.objects.get_for_model(Page), numchild=0
+        ).first()
+        if placeholder is not None and not Site.objects.filter(root_page=placeholder).exists():
+            placeholder.delete()
+        return catalogue
+
+    def load_course(self, catalogue, images):
+        data = course_data()
+        course = CoursePage.objects.child_of(catalogue).filter(slug=data["slug"]).first()
+        course = self.save_page(
+            catalogue,
+            CoursePage,
+            course,
+            slug=data["slug"],
+            title=data["title"],
+            summary=data["summary"],
+            level=data["level"],
+            duration=data["duration"],
+            hero_image=images[data["hero_figure"]],
+            description=data["description"],
+            learning_outcomes=[("outcome", outcome) for outcome in data["learning_outcomes"]],
+            instructors=[("instructor", instructor) for instructor in data["instructors"]],
+        )
+        for module_data in data["modules"]:
+            module = ModulePage.objects.child_of(course).filter(slug=module_data["slug"]).first()
+            module = self.save_page(
+                course,
+                ModulePage,
+                module,
+                slug=module_data["slug"],
+                title=module_data["title"],
+                intro=module_data["intro"],
+            )
+            for lesson_data in module_data["lessons"]:
+                lesson = LessonPage.objects.child_of(module).filter(slug=lesson_data["slug"]).first()
+                self.save_page(
+                    module,
+                    LessonPage,
+                    lesson,
+                    slug=lesson_data["slug"],
+                    title=lesson_data["title"],
+                    summary=lesson_data["summary"],
+                    estimated_minutes=lesson_data["minutes"],
+                    is_preview=lesson_data.get("preview", False),
+                    body=resolve_figures(lesson_data["body"], images),
+                )
+        return course
+
+    def load_users(self, course):
+        User = get_user_model()
+        for username, email, password, superuser in DEMO_USERS:
+            user = User.objects.filter(username=username).first() or User(username=username)
+            user.email = email
+            user.is_staff = user.is_superuser = superuser
+            user.set_password(password)
+            user.save()
+            self.verify_email(user)
+            if not superuser:
+                Enrollment.objects.get_or_create(
+                    user=user,
+                    course=course,
+                    defaults={"status": Enrollment.Status.ACTIVE, "source": Enrollment.Source.ADMIN},
+                )
+
+    @staticmethod
+    def verify_email(user):
+        from allauth.account.models import EmailAddress
+
+        EmailAddress.objects.update_or_create(
+            user=user, email=user.email, defaults={"verified": True, "primary": True}
+        )
+
+    @staticmethod
+    def save_page(parent, model, page, **fields):
+        """Create or update a page under `parent` and publish it through a revision."""
+        if page is None:
+            page = model(**fields)
+            parent.add_child(instance=page)
+        else:
+            for name, value in fields.items():
+                setattr(page, name, value)
+        page.save_revision().publish()
+        return model.objects.get(pk=page.pk)
+
+
+def resolve_figures(stream, images):
+    """Turn ("image", {"figure": key}) placeholders into FigureBlock values, also in gated sections."""
+    alt_texts = {figure.key: figure.alt_text for figure in FIGURES}
+    resolved = []
+    for name, value in stream:
+        if name == "image":
+            value = {
+                "image": images[value["figure"]],
+                "alt_text": alt_texts[value["figure"]],
+                "caption": value["caption"],
+            }
+        elif name == "gated_section":
+            value = {**value, "content": resolve_figures(value["content"], images)}
+        resolved.append((name, value))
+    return resolved

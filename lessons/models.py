@@ -1,0 +1,149 @@
+"""The lesson page: public summary plus a StreamField body, served through the access policy."""
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.http import Http404
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.api import APIField
+from wagtail.fields import StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from course.access import STAFF, Access, allows, allows_gated, lesson_access
+from course.cache import private_response
+from lessons.blocks import GatedSectionBlock, LessonBodyBlock
+
+
+class LessonPage(Page):
+    summary = models.TextField(
+        max_length=500,
+        help_text="Public: shown in the syllabus, search results and to visitors without access.",
+    )
+    body = StreamField(LessonBodyBlock(), blank=True)
+    is_preview = models.BooleanField(
+        "free preview",
+        default=False,
+        help_text="Anyone may read a free-preview lesson (its gated sections stay gated).",
+    )
+    estimated_minutes = models.PositiveSmallIntegerField(
+        default=10, validators=[MinValueValidator(1), MaxValueValidator(600)]
+    )
+
+    parent_page_types = ["course.ModulePage"]
+    subpage_types = []
+
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        MultiFieldPanel(
+            [FieldPanel("is_preview"), FieldPanel("estimated_minutes")], heading="Lesson settings"
+        ),
+        FieldPanel("body"),
+    ]
+    # Only public text goes into the shared search index: the body of a
+    # free-preview lesson (gated sections excluded by the block itself). Students
+    # find their own lessons' bodies through the site search view instead.
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("public_body_text"),
+        index.FilterField("is_preview"),
+    ]
+    api_fields = [APIField("summary"), APIField("is_preview"), APIField("estimated_minutes")]
+
+    class Meta:
+        verbose_name = "lesson"
+
+    # --- access -----------------------------------------------------------------------------
+
+    def access_for(self, request):
+        """The access decision for this request, made once per served page instance."""
+        if getattr(self, "_access_request", None) is not request:
+            self._access = lesson_access(request, self)
+            self._access_request = request
+        return self._access
+
+    def serve(self, request, *args, **kwargs):
+        if self.access_for(request).is_not_found:
+            raise Http404
+        return private_response(super().serve(request, *args, **kwargs))
+
+    def serve_preview(self, request, mode_name):
+        # Only editors reach the preview (Wagtail checks their permission first).
+        self._access = Access(True, STAFF, can_view_gated=True, course=None)
+        self._access_request = request
+        return private_response(super().serve(request))
+
+    @property
+    def course(self):
+        """The course this lesson belongs to, or None for a lesson outside any course."""
+        if not hasattr(self, "_course"):
+            from course.access import course_of
+
+            self._course = course_of(self)
+        return self._course
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        access = self.access_for(request)
+        course = access.course or self.course
+        if course is not None:
+            self._course = course
+        outline = course.outline if course else None
+        previous, following = outline.neighbours(self) if outline else (None, None)
+        context.update(
+            {
+                "access": access,
+                "course": course,
+                "outline": outline,
+                "lesson_entry": outline.entry_for(self) if outline else None,
+                "previous_lesson": previous,
+                "next_lesson": following,
+            }
+        )
+        return context
+
+    # --- channels ----------------------------------------------------------------------------
+
+    def public_body_text(self):
+        """Body text anyone may read: only free-preview lessons, never gated sections."""
+        if not self.is_preview:
+            return ""
+        return " ".join(self.body.stream_block.get_searchable_content(self.body))
+
+    def readable_text(self, access):
+        """Title, summary and as much body text as `access` opens."""
+        if allows_gated(access):
+            body = self.full_body_text()
+        elif allows(access):
+            body = " ".join(self.body.stream_block.get_searchable_content(self.body))
+        else:
+            body = ""
+        return f"{self.title} {self.summary} {body}"
+
+    def full_body_text(self):
+        """All body text including gated sections; only for people who have access."""
+        parts = []
+        for child in self.body:
+            if isinstance(child.block, GatedSectionBlock):
+                parts += [child.value["title"], child.value["teaser"]]
+                content = child.value["content"]
+                parts += content.stream_block.get_searchable_content(content)
+            else:
+                parts += child.block.get_searchable_content(child.value)
+        return " ".join(str(part) for part in parts)
+
+    def is_gated_content_path(self, content_path):
+        """Whether a reference-index path into this page points inside a gated section.
+
+        Paths look like "body.<block id>.content…". Anything unrecognised counts as gated.
+        """
+        field, _, rest = content_path.partition(".")
+        if field != "body":
+            return field not in ("title", "summary")
+        block_id = rest.split(".", 1)[0]
+        for child in self.body:
+            if child.id == block_id:
+                return isinstance(child.block, GatedSectionBlock)
+        return True
+
+    def get_sitemap_urls(self, request=None):
+        return super().get_sitemap_urls(request) if allows(lesson_access(None, self)) else []

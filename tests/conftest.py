@@ -1,0 +1,141 @@
+import datetime
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.core.files.base import ContentFile
+from django.utils import timezone
+from PIL import Image as PILImage
+from wagtail.documents.models import Document
+from wagtail.images.models import Image
+from wagtail.models import GroupPagePermission
+
+from course.models import Enrollment
+from tests.factories import make_catalogue, make_course
+
+# Canary strings: each is planted in exactly one gated place and must never
+# reach anyone without access.
+GATED_BLOCK_CANARY = "zqgatedcanary4471"
+BODY_CANARY = "zqbodycanary9023"
+DOC_CANARY = "zqdoccanary5518"
+ALT_CANARY = "zqaltcanary3306"
+IMAGE_FILE_CANARY = "zqimgfilecanary"
+ALL_CANARIES = (GATED_BLOCK_CANARY, BODY_CANARY, DOC_CANARY, ALT_CANARY, IMAGE_FILE_CANARY)
+
+
+@pytest.fixture
+def catalogue(db):
+    return make_catalogue()
+
+
+def png_bytes(colour="red"):
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (40, 30), colour).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def gated_image(db):
+    return Image.objects.create(
+        title="Gated figure", file=ContentFile(png_bytes(), name=f"{IMAGE_FILE_CANARY}.png")
+    )
+
+
+@pytest.fixture
+def gated_document(db):
+    return Document.objects.create(
+        title=f"Protocol sheet {DOC_CANARY}",
+        file=ContentFile(b"protocol contents", name="protocol-sheet.txt"),
+    )
+
+
+@pytest.fixture
+def gated_course(catalogue, gated_image, gated_document):
+    """A course whose first lesson is a free preview with a gated section, and whose
+    second lesson's body is gated as a whole and uses a document and an image."""
+    course, lessons = make_course(catalogue, "Gated Course", slug="gated-course", modules=1, lessons=3)
+    preview, members, third = lessons
+    preview.is_preview = True
+    preview.body = [
+        ("paragraph", "<p>Public preview text zqpublicpreview</p>"),
+        (
+            "gated_section",
+            {
+                "title": "Members section",
+                "teaser": "Enroll to read the members section.",
+                "content": [("paragraph", f"<p>{GATED_BLOCK_CANARY} hidden</p>")],
+            },
+        ),
+    ]
+    preview.save_revision().publish()
+    members.body = [
+        ("paragraph", f"<p>Lesson body {BODY_CANARY} for members</p>"),
+        (
+            "gated_section",
+            {
+                "title": "Downloads",
+                "teaser": "Resources for students.",
+                "content": [
+                    ("document", {"document": gated_document, "label": "", "description": ""}),
+                    ("image", {"image": gated_image, "alt_text": f"Diagram {ALT_CANARY}", "caption": ""}),
+                ],
+            },
+        ),
+    ]
+    members.save_revision().publish()
+    course.lessons = [preview, members, third]
+    return course
+
+
+@pytest.fixture
+def other_course(catalogue):
+    course, _ = make_course(catalogue, "Other Course", slug="other-course", modules=1, lessons=1)
+    return course
+
+
+def make_user(username, **extra):
+    return get_user_model().objects.create_user(
+        username=username, email=f"{username}@example.com", password="pw-123-long-enough", **extra
+    )
+
+
+def enroll_as(user, course, status=Enrollment.Status.ACTIVE, **fields):
+    return Enrollment.objects.create(user=user, course=course, status=status, **fields)
+
+
+@pytest.fixture
+def editor(db, gated_course):
+    """A course administrator: edit permission on the course subtree, no superuser powers."""
+    group = Group.objects.create(name="Course editors (test)")
+    group.permissions.add(Permission.objects.get(codename="access_admin"))
+    GroupPagePermission.objects.create(
+        group=group, page=gated_course, permission=Permission.objects.get(codename="change_page")
+    )
+    user = make_user("editor")
+    user.groups.add(group)
+    return user
+
+
+@pytest.fixture
+def personas(db, gated_course, other_course, editor):
+    """Every kind of visitor: name -> user (None for anonymous)."""
+    past = timezone.now() - datetime.timedelta(days=1)
+    users = {"anonymous": None}
+    users["outsider"] = make_user("outsider")
+    users["pending"] = make_user("pending")
+    enroll_as(users["pending"], gated_course, Enrollment.Status.PENDING)
+    users["withdrawn"] = make_user("withdrawn")
+    enroll_as(users["withdrawn"], gated_course, Enrollment.Status.WITHDRAWN)
+    users["expired"] = make_user("expired")
+    enroll_as(users["expired"], gated_course, expires_at=past)
+    users["other_course"] = make_user("othercourse")
+    enroll_as(users["other_course"], other_course)
+    users["enrolled"] = make_user("enrolled")
+    enroll_as(users["enrolled"], gated_course)
+    users["editor"] = editor
+    return users
+
+
+NO_ACCESS = ["anonymous", "outsider", "pending", "withdrawn", "expired", "other_course"]
+WITH_ACCESS = ["enrolled", "editor"]
