@@ -44,6 +44,7 @@ class Access:
     can_view_gated: bool = False
     detail: object = None
     course: object = None
+    enrollment: object = None  # the enrollment the decision was based on, if any
 
     def __bool__(self):
         return self.can_view
@@ -101,7 +102,7 @@ def enrollment_for(user, course):
 
     if not user.is_authenticated:
         return None
-    return Enrollment.objects.filter(user=user, course=course).first()
+    return Enrollment.objects.filter(user=user, course=course).select_related("certificate").first()
 
 
 def ancestors_live(page):
@@ -111,7 +112,7 @@ def ancestors_live(page):
     return not Page.objects.ancestor_of(page).filter(depth__gt=1, live=False).exists()
 
 
-def _release_date(module, enrollment):
+def release_date(module, enrollment):
     """The date the module opens for this enrollment, or None when it is already open."""
     dates = []
     release_on = getattr(module, "release_on", None)
@@ -169,14 +170,14 @@ def lesson_access(request_or_user, page, *, now=None):
         entry = course.outline.entry_for(page)
         if entry is None:  # not a lesson of a live module of this course
             return Access(False, NO_COURSE, course=course)
-        opens = _release_date(entry.module.page, enrollment)
+        opens = release_date(entry.module.page, enrollment)
         if opens is not None:
             return preview if is_preview else Access(False, NOT_RELEASED, detail=opens, course=course)
         if course.sequential and not is_preview:
             blocker = _blocking_lesson(user, course, page)
             if blocker is not None:
                 return Access(False, LOCKED_BY, detail=blocker, course=course)
-    return Access(True, ENROLLED, can_view_gated=True, course=course)
+    return Access(True, ENROLLED, can_view_gated=True, course=course, enrollment=enrollment)
 
 
 def document_access(request_or_user, document):

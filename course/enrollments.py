@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
 from course.models import CoursePage, Enrollment
+from course.tasks import send_approval_email, send_enrollment_email
 
 
 class EnrollmentError(Exception):
@@ -101,7 +102,8 @@ def enroll(user, course, *, code=None, source=Enrollment.Source.SELF):
             return EnrollmentResult(
                 Enrollment.objects.get(user=user, course=course), created=False, changed=False
             )
-        return EnrollmentResult(enrollment, created=existing is None, changed=True)
+    send_enrollment_email.enqueue(enrollment.pk)
+    return EnrollmentResult(enrollment, created=existing is None, changed=True)
 
 
 def approve(enrollment):
@@ -114,7 +116,8 @@ def approve(enrollment):
         _check_capacity(course)
         _activate(enrollment, course, timezone.now())
         enrollment.save()
-        return EnrollmentResult(enrollment, created=False, changed=True)
+    send_approval_email.enqueue(enrollment.pk)
+    return EnrollmentResult(enrollment, created=False, changed=True)
 
 
 def withdraw(enrollment):

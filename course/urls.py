@@ -6,4 +6,5 @@ app_name = "course"
 
 urlpatterns = [
     path("learn/", views.dashboard, name="dashboard"),
+    path("certificates/<str:code>/", views.certificate_verify, name="certificate_verify"),
 ]

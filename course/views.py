@@ -3,16 +3,18 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpResponseNotAllowed
-from django.shortcuts import redirect
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from course import access as policy
 from course.cache import private_response
+from course.certificates import certificate_pdf
 from course.enrollments import EnrollmentError, enroll, withdraw
 from course.forms import EnrollForm
-from course.models import Enrollment
+from course.models import Certificate, Enrollment
+from course.progress import next_lesson, progress_by_course, progress_for
 
 
 def course_context(request, course, enroll_form=None):
@@ -20,10 +22,16 @@ def course_context(request, course, enroll_form=None):
     user = request.user
     enrollment = policy.enrollment_for(user, course)
     outline = course.outline
+    has_access = enrollment is not None and enrollment.grants_access()
+    progress = progress_for(user, course) if has_access else None
     return {
         "outline": outline,
         "enrollment": enrollment,
-        "has_access": enrollment is not None and enrollment.grants_access(),
+        "has_access": has_access,
+        "progress": progress,
+        "completed_ids": progress.completed_ids if progress else set(),
+        "continue_lesson": next_lesson(outline, progress, enrollment) if progress else None,
+        "certificate": getattr(enrollment, "certificate", None) if has_access else None,
         "is_editor": policy.can_edit_course(user, course),
         "enroll_form": enroll_form or EnrollForm(course=course),
         "first_lesson": outline.lessons[0] if outline.lessons else None,
@@ -80,20 +88,44 @@ def withdraw_view(request, course):
     return redirect(course.url)
 
 
+def certificate_download(request, course):
+    """The student's own certificate for this course, as a PDF."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    certificate = Certificate.objects.filter(enrollment__user=request.user, enrollment__course=course).first()
+    if certificate is None:
+        raise Http404("No certificate for this course yet.")
+    pdf = certificate_pdf(certificate, request.build_absolute_uri(certificate.get_absolute_url()))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="certificate-{course.slug}.pdf"'
+    return private_response(response)
+
+
+def certificate_verify(request, code):
+    """Public verification: anyone with the code sees name, course and date."""
+    certificate = get_object_or_404(
+        Certificate.objects.select_related("enrollment__user", "enrollment__course"), code=code
+    )
+    return TemplateResponse(request, "course/certificate_verify.html", {"certificate": certificate})
+
+
 @login_required
 def dashboard(request):
-    """/learn/: the student's courses with their status and where to continue."""
-    enrollments = (
+    """/learn/: the student's courses with status, progress, last activity and certificates."""
+    enrollments = list(
         Enrollment.objects.filter(user=request.user)
         .exclude(status=Enrollment.Status.WITHDRAWN)
-        .select_related("course")
+        .select_related("course", "certificate")
         .order_by("-enrolled_at")
     )
+    progress = progress_by_course(request.user, [enrollment.course for enrollment in enrollments])
     now = timezone.now()
     rows = [
         {
             "enrollment": enrollment,
             "course": enrollment.course,
+            "progress": progress.get(enrollment.course_id),
+            "certificate": getattr(enrollment, "certificate", None),
             "expired": enrollment.is_expired(now),
             "can_continue": enrollment.grants_access(now) and enrollment.course.live,
         }

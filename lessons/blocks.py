@@ -6,6 +6,7 @@ context (see `course.access`) and renders its public teaser unless that object
 grants access. Without a context, it is locked.
 """
 
+from django.core.exceptions import ValidationError
 from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds.blocks import EmbedBlock
@@ -163,5 +164,114 @@ class GatedSectionBlock(blocks.StructBlock):
         return {"title": value["title"], "teaser": value["teaser"], "locked": True}
 
 
+class QuizChoiceBlock(blocks.StructBlock):
+    text = blocks.CharBlock(max_length=300)
+    correct = blocks.BooleanBlock(required=False)
+
+    class Meta:
+        icon = "radio-full"
+        label = "Choice"
+
+
+class QuizQuestionBlock(blocks.StructBlock):
+    prompt = blocks.CharBlock(max_length=500)
+    multiple = blocks.BooleanBlock(
+        required=False, help_text="Tick when more than one choice is correct (students see checkboxes)."
+    )
+    choices = blocks.ListBlock(QuizChoiceBlock(), min_num=2, max_num=10)
+    feedback = blocks.TextBlock(
+        required=False, max_length=1000, help_text="Shown after the student submits: why the answer is right."
+    )
+
+    class Meta:
+        icon = "help"
+        label = "Question"
+
+    def clean(self, value):
+        value = super().clean(value)
+        correct = sum(1 for choice in value["choices"] if choice["correct"])
+        if correct == 0:
+            raise blocks.StructBlockValidationError(
+                block_errors={"choices": ValidationError("Mark at least one choice as correct.")}
+            )
+        if correct > 1 and not value["multiple"]:
+            raise blocks.StructBlockValidationError(
+                block_errors={
+                    "multiple": ValidationError(
+                        "Several choices are correct: tick 'multiple' or fix the choices."
+                    )
+                }
+            )
+        return value
+
+
+class QuizBlock(blocks.StructBlock):
+    """A multiple-choice quiz graded on the server.
+
+    The template context is built by hand and holds only prompts and choice
+    texts with opaque ids: which choices are correct, and the feedback, stay on
+    the server until the student has submitted.
+    """
+
+    title = blocks.CharBlock(max_length=120, default="Check your understanding")
+    pass_mark = blocks.IntegerBlock(
+        min_value=0, max_value=100, default=70, help_text="Percentage needed to pass."
+    )
+    max_attempts = blocks.IntegerBlock(
+        required=False, min_value=1, max_value=100, help_text="Leave empty for unlimited attempts."
+    )
+    required = blocks.BooleanBlock(
+        required=False, default=True, help_text="Students must pass this quiz to complete the lesson."
+    )
+    questions = blocks.ListBlock(QuizQuestionBlock(), min_num=1, max_num=50)
+
+    class Meta:
+        icon = "tasks"
+        label = "Quiz"
+        template = "lessons/blocks/quiz.html"
+
+    def get_context(self, value, parent_context=None):
+        # Built by hand (not from super()) so the raw value never reaches the template.
+        parent_context = parent_context or {}
+        block_id = parent_context.get("block_id")
+        states = parent_context.get("quiz_states") or {}
+        context = {
+            key: parent_context[key]
+            for key in ("request", "page", "access", "csrf_token")
+            if key in parent_context
+        }
+        context.update({"quiz": public_quiz(value), "block_id": block_id, "state": states.get(block_id)})
+        return context
+
+    def get_searchable_content(self, value):
+        return [value["title"]] + [question["prompt"] for question in value["questions"]]
+
+    def get_api_representation(self, value, context=None):
+        return {"title": value["title"], "questions": len(value["questions"])}
+
+
+def public_quiz(value):
+    """What a student may see before submitting: no correctness, no feedback."""
+    return {
+        "title": value["title"],
+        "pass_mark": value["pass_mark"],
+        "max_attempts": value["max_attempts"],
+        "required": value["required"],
+        "questions": [
+            {
+                "id": question.id,
+                "prompt": question.value["prompt"],
+                "multiple": question.value["multiple"],
+                "choices": [
+                    {"id": choice.id, "text": choice.value["text"]}
+                    for choice in question.value["choices"].bound_blocks
+                ],
+            }
+            for question in value["questions"].bound_blocks
+        ],
+    }
+
+
 class LessonBodyBlock(LessonContentBlock):
     gated_section = GatedSectionBlock()
+    quiz = QuizBlock()

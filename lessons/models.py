@@ -1,10 +1,13 @@
 """The lesson page: public summary plus a StreamField body, served through the access policy."""
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.http import Http404
+from django.utils import timezone
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.api import APIField
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
@@ -14,7 +17,9 @@ from course.cache import private_response
 from lessons.blocks import GatedSectionBlock, LessonBodyBlock
 
 
-class LessonPage(Page):
+class LessonPage(RoutablePageMixin, Page):
+    """A lesson. Student actions are POST routes: `complete/` and `quiz/<block_id>/`."""
+
     summary = models.TextField(
         max_length=500,
         help_text="Public: shown in the syllabus, search results and to visitors without access.",
@@ -66,6 +71,18 @@ class LessonPage(Page):
             raise Http404
         return private_response(super().serve(request, *args, **kwargs))
 
+    @path("complete/", name="complete")
+    def complete_route(self, request):
+        from lessons.views import complete_view
+
+        return complete_view(request, self)
+
+    @path("quiz/<str:block_id>/", name="quiz")
+    def quiz_route(self, request, block_id):
+        from lessons.views import quiz_view
+
+        return quiz_view(request, self, block_id)
+
     def serve_preview(self, request, mode_name):
         # Only editors reach the preview (Wagtail checks their permission first).
         self._access = Access(True, STAFF, can_view_gated=True, course=None)
@@ -82,6 +99,8 @@ class LessonPage(Page):
         return self._course
 
     def get_context(self, request, *args, **kwargs):
+        from lessons.views import learner_context
+
         context = super().get_context(request, *args, **kwargs)
         access = self.access_for(request)
         course = access.course or self.course
@@ -99,6 +118,7 @@ class LessonPage(Page):
                 "next_lesson": following,
             }
         )
+        context.update(learner_context(request, self, course, access))
         return context
 
     # --- channels ----------------------------------------------------------------------------
@@ -147,3 +167,22 @@ class LessonPage(Page):
 
     def get_sitemap_urls(self, request=None):
         return super().get_sitemap_urls(request) if allows(lesson_access(None, self)) else []
+
+
+class QuizAttempt(models.Model):
+    """One graded submission of a quiz block in a lesson."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quiz_attempts")
+    lesson = models.ForeignKey(LessonPage, on_delete=models.CASCADE, related_name="quiz_attempts")
+    block_id = models.CharField(max_length=64)
+    answers = models.JSONField(default=dict)
+    score = models.PositiveSmallIntegerField()
+    passed = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "lesson", "block_id"])]
+
+    def __str__(self):
+        return f"{self.user} on {self.lesson_id}/{self.block_id}: {self.score}%"

@@ -7,8 +7,8 @@ from tests.conftest import enroll_as, make_user
 from tests.factories import make_course
 
 # One budget per page type, whatever the size of the course.
-LESSON_PAGE_MAX_QUERIES = 22
-COURSE_PAGE_MAX_QUERIES = 16
+LESSON_PAGE_MAX_QUERIES = 24
+COURSE_PAGE_MAX_QUERIES = 17
 SIZES = [(2, 2), (10, 20)]
 
 

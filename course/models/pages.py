@@ -177,6 +177,12 @@ class CoursePage(RoutablePageMixin, Page):
 
         return enroll_view(request, self)
 
+    @path("certificate/", name="certificate")
+    def certificate_route(self, request):
+        from course.views import certificate_download
+
+        return certificate_download(request, self)
+
     @path("withdraw/", name="withdraw")
     def withdraw_route(self, request):
         from course.views import withdraw_view

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "django_tasks",
 ]
 
 MIDDLEWARE = [
@@ -153,6 +154,10 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
 # allauth's built-in rate limits (login failures, sign-ups, password resets) stay on.
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Pinewood Academy <no-reply@localhost>")
+
+# Background tasks (django-tasks). The immediate backend runs tasks in-process; see the README
+# for a database-backed queue in production.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 # REST framework (Wagtail API v2): read-only, anonymous-safe.
 REST_FRAMEWORK = {"DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"]}

@@ -1,0 +1,156 @@
+"""Progress through a course: lesson completion, course completion and certificates.
+
+Counts come from the database in a fixed number of queries per page, whatever
+the number of lessons. Completing a lesson twice, or completing the last lesson
+from two requests at once, still leaves one completion row and one certificate.
+"""
+
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from wagtail.models import Page
+
+from course.access import release_date
+from course.models import Certificate, CoursePage, Enrollment, LessonCompletion
+from course.tasks import send_completion_email
+
+
+@dataclass
+class Progress:
+    total: int
+    completed_ids: set
+    last_activity: object = None
+
+    @property
+    def done(self):
+        return len(self.completed_ids)
+
+    @property
+    def percent(self):
+        return round(100 * self.done / self.total) if self.total else 0
+
+
+def lesson_ids(outline):
+    return [entry.page.pk for entry in outline.lessons]
+
+
+def progress_for(user, course):
+    """Progress of `user` in `course`, from the course outline and one completion query."""
+    ids = lesson_ids(course.outline)
+    if not user.is_authenticated or not ids:
+        return Progress(total=len(ids), completed_ids=set())
+    rows = LessonCompletion.objects.filter(user=user, lesson_id__in=ids).values_list(
+        "lesson_id", "completed_at"
+    )
+    completed = dict(rows)
+    return Progress(
+        total=len(ids), completed_ids=set(completed), last_activity=max(completed.values(), default=None)
+    )
+
+
+def lesson_ids_by_course(courses):
+    """{course id: [live lesson ids in order]} for many courses in one query (no per-course loop).
+
+    Follows the same rule as `CourseOutline`: a lesson counts only under a live module.
+    """
+    courses = list(courses)
+    if not courses:
+        return {}
+    query = Q()
+    for course in courses:
+        query |= Q(path__startswith=course.path, depth__in=(course.depth + 1, course.depth + 2))
+    rows = Page.objects.filter(query, live=True).order_by("path").values_list("pk", "path")
+    course_by_path = {course.path: course for course in courses}
+    result = {course.pk: [] for course in courses}
+    live_modules = set()
+    steplen = Page.steplen
+    for pk, path in rows:  # ordered by path, so a module comes before its lessons
+        parent = path[:-steplen]
+        if parent in course_by_path:
+            live_modules.add(path)
+            continue
+        course = course_by_path.get(parent[:-steplen])
+        if course is not None and parent in live_modules:
+            result[course.pk].append(pk)
+    return result
+
+
+def progress_by_course(user, courses):
+    """{course id: Progress} for the dashboard, in two queries however many lessons there are."""
+    ids_by_course = lesson_ids_by_course(courses)
+    all_ids = [pk for ids in ids_by_course.values() for pk in ids]
+    completed = dict(
+        LessonCompletion.objects.filter(user=user, lesson_id__in=all_ids).values_list(
+            "lesson_id", "completed_at"
+        )
+    )
+    result = {}
+    for course_id, ids in ids_by_course.items():
+        done = {pk for pk in ids if pk in completed}
+        last = max((completed[pk] for pk in done), default=None)
+        result[course_id] = Progress(total=len(ids), completed_ids=done, last_activity=last)
+    return result
+
+
+def next_lesson(outline, progress, enrollment=None):
+    """Where to continue: the first incomplete lesson (skipping modules not yet released)."""
+    for entry in outline.lessons:
+        if entry.page.pk in progress.completed_ids:
+            continue
+        if enrollment is not None and release_date(entry.module.page, enrollment) is not None:
+            continue
+        return entry
+    return None
+
+
+def mark_complete(user, lesson):
+    """Record that `user` completed `lesson`; returns (completion, created). Safe to call twice."""
+    completion = LessonCompletion.objects.filter(user=user, lesson=lesson).first()
+    if completion is not None:
+        return completion, False
+    try:
+        with transaction.atomic():
+            return LessonCompletion.objects.create(user=user, lesson=lesson), True
+    except IntegrityError:
+        return LessonCompletion.objects.get(user=user, lesson=lesson), False
+
+
+def complete_course_if_done(enrollment):
+    """Mark the enrollment completed and issue its certificate once every lesson is complete.
+
+    Returns the certificate (existing or new), or None while lessons remain.
+    """
+    course = CoursePage.objects.get(pk=enrollment.course_id)
+    ids = lesson_ids(course.outline)
+    if not ids:
+        return None
+    done = LessonCompletion.objects.filter(user_id=enrollment.user_id, lesson_id__in=ids).count()
+    if done < len(ids):
+        return None
+    with transaction.atomic():
+        enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+        if enrollment.status not in Enrollment.GRANTING:
+            return None
+        newly_completed = enrollment.status != Enrollment.Status.COMPLETED
+        if newly_completed:
+            enrollment.status = Enrollment.Status.COMPLETED
+            enrollment.completed_at = timezone.now()
+            enrollment.save(update_fields=["status", "completed_at", "updated_at"])
+        certificate, created = issue_certificate(enrollment)
+    if created:
+        send_completion_email.enqueue(enrollment.pk)
+    return certificate
+
+
+def issue_certificate(enrollment):
+    """One certificate per enrollment, even when two requests race to issue it."""
+    existing = Certificate.objects.filter(enrollment=enrollment).first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            return Certificate.objects.create(enrollment=enrollment), True
+    except IntegrityError:
+        return Certificate.objects.get(enrollment=enrollment), False

@@ -1,0 +1,137 @@
+"""Student actions on a lesson: mark complete and submit a quiz (POST + CSRF only)."""
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+
+from course.access import active_enrollment, allows
+from course.cache import private_response
+from course.progress import complete_course_if_done, mark_complete, progress_for
+from lessons.quiz import MAX_SUBMISSION_BYTES, QuizSubmissionError, find_quiz, grade, parse_answers, quizzes
+
+
+def _refusal(request, status, message):
+    response = TemplateResponse(request, "lessons/action_refused.html", {"message": message}, status=status)
+    return private_response(response.render())
+
+
+def _student_enrollment(request, lesson):
+    """The enrollment that lets this request act as a student of the lesson, or a refusal response."""
+    if request.method != "POST":
+        return None, HttpResponseNotAllowed(["POST"])
+    if not request.user.is_authenticated:
+        return None, redirect_to_login(lesson.url)
+    access = lesson.access_for(request)
+    if access.is_not_found:
+        return None, _refusal(request, 404, "This lesson is not available.")
+    course = access.course
+    enrollment = active_enrollment(request.user, course) if course else None
+    if enrollment is None or not allows(access):
+        return None, _refusal(request, 403, "Only students enrolled in this course can do that.")
+    return enrollment, None
+
+
+def required_quizzes_pending(user, lesson):
+    """Ids of the lesson's required quizzes that `user` has not passed yet."""
+    from lessons.models import QuizAttempt
+
+    required = {child.id for child in quizzes(lesson) if child.value["required"]}
+    if not required:
+        return set()
+    passed = QuizAttempt.objects.filter(user=user, lesson=lesson, block_id__in=required, passed=True)
+    return required - set(passed.values_list("block_id", flat=True))
+
+
+def _complete(request, lesson, enrollment):
+    _, created = mark_complete(request.user, lesson)
+    certificate = complete_course_if_done(enrollment)
+    if certificate is not None and created:
+        messages.success(request, "You completed the course. Your certificate is ready!")
+    return created
+
+
+def complete_view(request, lesson):
+    enrollment, refusal = _student_enrollment(request, lesson)
+    if refusal:
+        return refusal
+    if required_quizzes_pending(request.user, lesson):
+        messages.error(request, "Pass this lesson's quiz to complete it.")
+        return redirect(lesson.url)
+    if _complete(request, lesson, enrollment):
+        messages.success(request, f"Lesson complete: {lesson.title}.")
+    _, following = enrollment.course.outline.neighbours(lesson)
+    return redirect(following.page.url if following else enrollment.course.url)
+
+
+def quiz_view(request, lesson, block_id):
+    from lessons.models import QuizAttempt
+
+    enrollment, refusal = _student_enrollment(request, lesson)
+    if refusal:
+        return refusal
+    if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_SUBMISSION_BYTES:
+        return _refusal(request, 400, "That submission is too large.")
+    quiz = find_quiz(lesson, block_id)
+    if quiz is None:
+        return _refusal(request, 400, "This quiz does not exist in this lesson.")
+    max_attempts = quiz.value["max_attempts"]
+    attempts = QuizAttempt.objects.filter(user=request.user, lesson=lesson, block_id=block_id)
+    if max_attempts and attempts.count() >= max_attempts:
+        return _refusal(request, 403, "You have used all your attempts at this quiz.")
+    try:
+        answers = parse_answers(quiz.value, request.POST)
+    except QuizSubmissionError as error:
+        return _refusal(request, 400, error.message)
+    score, passed, _ = grade(quiz.value, answers)
+    attempt = QuizAttempt.objects.create(
+        user=request.user, lesson=lesson, block_id=block_id, answers=answers, score=score, passed=passed
+    )
+    if passed and not required_quizzes_pending(request.user, lesson):
+        _complete(request, lesson, enrollment)
+    return redirect(f"{lesson.url}?attempt={attempt.pk}#quiz-{block_id}")
+
+
+def learner_context(request, lesson, course, access):
+    """Progress, completion state and quiz state of the current student for the lesson page."""
+    from lessons.models import QuizAttempt
+
+    user = request.user
+    if not allows(access) or course is None or not user.is_authenticated:
+        enrollment = None
+    elif access.enrollment is not None:
+        enrollment = access.enrollment
+    else:
+        enrollment = active_enrollment(user, course)
+    if enrollment is None:
+        return {"is_student": False, "completed_ids": set(), "quiz_states": {}}
+    progress = progress_for(user, course)
+    lesson_quizzes = quizzes(lesson)
+    attempts = list(QuizAttempt.objects.filter(user=user, lesson=lesson)) if lesson_quizzes else []
+    shown = request.GET.get("attempt")
+    states = {}
+    for child in lesson_quizzes:
+        mine = [attempt for attempt in attempts if attempt.block_id == child.id]
+        latest = next((attempt for attempt in mine if str(attempt.pk) == shown), None)
+        results = grade(child.value, latest.answers)[2] if latest else None
+        max_attempts = child.value["max_attempts"]
+        states[child.id] = {
+            "attempts": len(mine),
+            "passed": any(attempt.passed for attempt in mine),
+            "best": max((attempt.score for attempt in mine), default=None),
+            "remaining": None if not max_attempts else max(0, max_attempts - len(mine)),
+            "shown": latest,
+            "results": results,
+        }
+    pending = {block_id for block_id, state in states.items() if not state["passed"]} & {
+        child.id for child in lesson_quizzes if child.value["required"]
+    }
+    return {
+        "is_student": True,
+        "progress": progress,
+        "completed_ids": progress.completed_ids,
+        "is_complete": lesson.pk in progress.completed_ids,
+        "quiz_pending": bool(pending),
+        "quiz_states": states,
+    }
