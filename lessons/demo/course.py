@@ -32,6 +32,27 @@ def gated(title, teaser, content):
     return ("gated_section", {"title": title, "teaser": teaser, "content": content})
 
 
+def quiz(title, questions, pass_mark=70):
+    return (
+        "quiz",
+        {
+            "title": title,
+            "pass_mark": pass_mark,
+            "max_attempts": None,
+            "required": True,
+            "questions": [
+                {
+                    "prompt": prompt,
+                    "multiple": sum(correct for _, correct in choices) > 1,
+                    "choices": [{"text": text, "correct": correct} for text, correct in choices],
+                    "feedback": feedback,
+                }
+                for prompt, choices, feedback in questions
+            ],
+        },
+    )
+
+
 def course_data():
     a = load_article()
     intro, symptoms = a.sections[0].paragraphs
@@ -113,6 +134,21 @@ def course_data():
                                 "Ask about mornings",
                                 a.sentence("There may be stiffness in the morning"),
                             ),
+                            quiz(
+                                "Check your understanding",
+                                [
+                                    (
+                                        "Where can lower back pain radiate to?",
+                                        [("Knees", True), ("Shoulders", True), ("Fingertips", False)],
+                                        "The article names the knees, shoulders, neck and hip.",
+                                    ),
+                                    (
+                                        "When is stiffness typically noticed?",
+                                        [("In the morning, on waking", True), ("Only after meals", False)],
+                                        "Stiffness may be felt in the morning upon awakening.",
+                                    ),
+                                ],
+                            ),
                         ],
                     },
                 ],
@@ -155,6 +191,25 @@ def course_data():
                                     "Rheumatoid arthritis",
                                     "Degeneration of the discs between the vertebrae",
                                     "Spinal disc herniation",
+                                ],
+                            ),
+                            quiz(
+                                "Chronic causes quiz",
+                                [
+                                    (
+                                        "Which are physical causes of chronic lower back pain?",
+                                        [
+                                            ("Osteoarthritis", True),
+                                            ("Degeneration of the discs", True),
+                                            ("A single car accident", False),
+                                        ],
+                                        "Chronic pain sets in over time; an accident causes acute injury.",
+                                    ),
+                                    (
+                                        "How common is cancer as a cause of lower back pain?",
+                                        [("Rare", True), ("The most common cause", False)],
+                                        "Cancer is a rare cause of lower back pain.",
+                                    ),
                                 ],
                             ),
                         ],

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -155,9 +156,13 @@ ACCOUNT_SESSION_REMEMBER = None
 # allauth's built-in rate limits (login failures, sign-ups, password resets) stay on.
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Pinewood Academy <no-reply@localhost>")
 
-# Background tasks (django-tasks). The immediate backend runs tasks in-process; see the README
-# for a database-backed queue in production.
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Background tasks (django-tasks). "immediate" runs tasks in-process (development, tests);
+# "database" queues them in the database for `manage.py db_worker` (production).
+TASK_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[os.environ.get("TASKS_BACKEND", "immediate")]}}
 
 # REST framework (Wagtail API v2): read-only, anonymous-safe.
 REST_FRAMEWORK = {"DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"]}

@@ -49,3 +49,22 @@ def test_capacity_five_with_twenty_users_at_once():
     run_at_once([lambda user=user: enroll(user, course) for user in users])
     assert Enrollment.objects.filter(course=course, status="active").count() == 5
     assert Enrollment.objects.filter(course=course).count() == 5
+
+
+def test_concurrent_completion_makes_one_row_and_one_certificate():
+    from course.models import Certificate, LessonCompletion
+    from course.progress import complete_course_if_done, mark_complete
+
+    course, lessons = make_course(make_catalogue(), "Finish line", modules=1, lessons=1)
+    user = make_user("finisher")
+    enrollment = enroll(user, course).enrollment
+
+    def finish():
+        mark_complete(user, lessons[0])
+        complete_course_if_done(enrollment)
+
+    run_at_once([finish] * 10)
+    assert LessonCompletion.objects.filter(user=user, lesson=lessons[0]).count() == 1
+    assert Certificate.objects.filter(enrollment=enrollment).count() == 1
+    enrollment.refresh_from_db()
+    assert enrollment.status == Enrollment.Status.COMPLETED
