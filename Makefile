@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format migrate demo clean
+.PHONY: run test test-e2e bench load-check lint format migrate demo clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,18 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $(VENV)/.installed $@
 
+# Browser tests: Playwright's Python package drives Debian's Chromium (never a downloaded
+# browser); axe-core comes from the npm registry, pinned, into tests/e2e/node_modules.
+AXE_VERSION := 4.14.1
+AXE := tests/e2e/node_modules/axe-core/axe.min.js
+
+$(VENV)/.installed-e2e: requirements.txt requirements-dev.txt requirements-e2e.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-e2e.txt
+	touch $(VENV)/.installed $(VENV)/.installed-dev $@
+
+$(AXE):
+	npm install --prefix tests/e2e --no-save --no-package-lock --no-audit --no-fund axe-core@$(AXE_VERSION)
+
 migrate: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --noinput
 
@@ -30,6 +42,17 @@ run: demo
 
 test: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-e2e: $(VENV)/.installed-e2e $(AXE)
+	@test -x "$${CHROMIUM:-/usr/bin/chromium}" || { echo "Chromium is needed: apt-get install chromium"; exit 1; }
+	E2E=1 $(BIN)/python -m pytest tests/e2e $(PYTEST_ARGS)
+
+# Benchmarks (not tests): see README, "Performance".
+bench: $(VENV)/.installed
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+load-check: $(VENV)/.installed
+	$(BIN)/python -m bench.load_check $(BENCH_ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

@@ -1,5 +1,6 @@
 import datetime
 import io
+import os
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -13,6 +14,9 @@ from wagtail.models import GroupPagePermission
 
 from course.models import Enrollment
 from tests.factories import make_catalogue, make_course
+
+# Browser journeys run only through `make test-e2e` (it installs Playwright and axe-core).
+collect_ignore = [] if os.environ.get("E2E") else ["e2e"]
 
 # Canary strings: each is planted in exactly one gated place and must never
 # reach anyone without access.

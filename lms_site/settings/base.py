@@ -166,3 +166,12 @@ TASKS = {"default": {"BACKEND": TASK_BACKENDS[os.environ.get("TASKS_BACKEND", "i
 
 # REST framework (Wagtail API v2): read-only, anonymous-safe.
 REST_FRAMEWORK = {"DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"]}
+
+# Cache: Django's Redis backend when REDIS_URL is set (shared by every worker, which
+# allauth's rate limits need); otherwise a per-process memory cache. Access decisions
+# are never cached (see course/access.py).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
