@@ -180,6 +180,29 @@ def lesson_access(request_or_user, page, *, now=None):
     return Access(True, ENROLLED, can_view_gated=True, course=course, enrollment=enrollment)
 
 
+# Personas an editor can preview a lesson as (Wagtail preview modes on LessonPage).
+PERSONAS = (NOT_ENROLLED, ENROLLED)
+
+
+def persona_access(page, persona):
+    """What `persona` would see of `page`, for an editor's preview; decided here like every access.
+
+    `not_enrolled`: a logged-in visitor without an enrollment (free-preview lessons
+    open their body, never gated sections). `enrolled`: a student with an active
+    enrollment who has reached the lesson. No real user or enrollment is involved,
+    and the page may be a draft, so live-ness is not checked (Wagtail only lets
+    editors preview). Any other persona, or a page outside a course, is locked.
+    """
+    course = course_of(page) if page is not None else None
+    if course is None:
+        return Access(False, NO_COURSE)
+    if persona == ENROLLED:
+        return Access(True, ENROLLED, can_view_gated=True, course=course)
+    if persona == NOT_ENROLLED and getattr(page, "is_preview", False) is True:
+        return Access(True, PREVIEW, course=course)
+    return Access(False, NOT_ENROLLED, course=course)
+
+
 def document_access(request_or_user, document):
     """Whether the user may download `document`.
 

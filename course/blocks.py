@@ -1,6 +1,10 @@
-"""StreamField blocks for course overview pages (not lesson content: that lives in `lessons`)."""
+"""StreamField blocks for course overview pages and teaser articles (lesson content lives in `lessons`)."""
 
 from wagtail import blocks
+from wagtail.images.blocks import ImageChooserBlock
+from wagtail.models import Page
+
+from course.access import ancestors_live
 
 
 class InstructorBlock(blocks.StructBlock):
@@ -11,3 +15,133 @@ class InstructorBlock(blocks.StructBlock):
     class Meta:
         icon = "user"
         template = "course/blocks/instructor.html"
+
+
+# --- teaser articles -------------------------------------------------------------------------
+# Articles are public marketing pages. They may point at courses and lessons, but the
+# blocks below build their template context by hand from public fields only, so a
+# lesson's body can never reach an article, whoever edits it.
+
+ARTICLE_RICH_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul", "superscript", "subscript"]
+
+
+def publicly_visible(page):
+    """A chosen page may be shown only while it and every ancestor are live and unrestricted."""
+    if page is None or not page.live:
+        return False
+    return ancestors_live(page) and Page.objects.filter(pk=page.pk).public().exists()
+
+
+class ArticleHeadingBlock(blocks.StructBlock):
+    text = blocks.CharBlock(max_length=120)
+    level = blocks.ChoiceBlock(choices=[("h2", "Section heading"), ("h3", "Sub-heading")], default="h2")
+
+    class Meta:
+        icon = "title"
+        label = "Heading"
+        template = "course/blocks/heading.html"
+
+    def get_searchable_content(self, value):
+        return [value["text"]]  # not the level's label
+
+
+class ArticleImageBlock(blocks.StructBlock):
+    image = ImageChooserBlock()
+    alt_text = blocks.CharBlock(
+        max_length=250, help_text="Describe what the image shows for people who cannot see it."
+    )
+    caption = blocks.CharBlock(max_length=250, required=False)
+
+    class Meta:
+        icon = "image"
+        label = "Image"
+        template = "course/blocks/image.html"
+
+
+class ArticleQuoteBlock(blocks.StructBlock):
+    quote = blocks.TextBlock(max_length=1000)
+    attribution = blocks.CharBlock(max_length=120, required=False)
+
+    class Meta:
+        icon = "openquote"
+        label = "Quote"
+        template = "course/blocks/quote.html"
+
+
+class CourseCallToActionBlock(blocks.StructBlock):
+    """Points readers at a course; shows only the course's public overview fields."""
+
+    course = blocks.PageChooserBlock(page_type="course.CoursePage")
+    heading = blocks.CharBlock(max_length=120, required=False, help_text="Defaults to the course title.")
+    text = blocks.TextBlock(max_length=500, required=False, help_text="Defaults to the course summary.")
+    button_label = blocks.CharBlock(max_length=60, required=False, help_text="Defaults to 'View the course'.")
+
+    class Meta:
+        icon = "pick"
+        label = "Course call to action"
+        template = "course/blocks/course_cta.html"
+
+    def get_context(self, value, parent_context=None):
+        course = value["course"]
+        shown = publicly_visible(course)
+        return {
+            "cta": {
+                "heading": value["heading"] or course.title,
+                "text": value["text"] or course.summary,
+                "button_label": value["button_label"] or "View the course",
+                "url": course.url,
+                "level": course.get_level_display(),
+                "duration": course.duration,
+            }
+            if shown
+            else None
+        }
+
+    def get_api_representation(self, value, context=None):
+        course = value["course"]
+        return {"course": course.pk} if publicly_visible(course) else None
+
+
+class LessonTeaserBlock(blocks.StructBlock):
+    """Teases one lesson with its public title, summary and link, and nothing else.
+
+    The lesson type is named by string because `course` never imports `lessons`;
+    only `title`, `summary` and `url` are read from it.
+    """
+
+    lesson = blocks.PageChooserBlock(page_type="lessons.LessonPage")
+    link_label = blocks.CharBlock(max_length=60, required=False, help_text="Defaults to 'Read the lesson'.")
+
+    class Meta:
+        icon = "doc-full"
+        label = "Lesson teaser"
+        template = "course/blocks/lesson_teaser.html"
+
+    def get_context(self, value, parent_context=None):
+        # Built by hand (not from super()): the template never holds the lesson object.
+        return {"teaser": lesson_teaser(value["lesson"], value["link_label"])}
+
+    def get_api_representation(self, value, context=None):
+        return lesson_teaser(value["lesson"], value["link_label"])
+
+
+def lesson_teaser(lesson, link_label=""):
+    """The public face of a lesson, or None when the lesson is not publicly reachable."""
+    if not publicly_visible(lesson):
+        return None
+    return {
+        "title": lesson.title,
+        "summary": lesson.summary,
+        "url": lesson.url,
+        "is_preview": bool(getattr(lesson, "is_preview", False)),
+        "link_label": link_label or "Read the lesson",
+    }
+
+
+class ArticleBodyBlock(blocks.StreamBlock):
+    heading = ArticleHeadingBlock()
+    paragraph = blocks.RichTextBlock(features=ARTICLE_RICH_TEXT_FEATURES, icon="pilcrow")
+    image = ArticleImageBlock()
+    quote = ArticleQuoteBlock()
+    course_cta = CourseCallToActionBlock()
+    lesson_teaser = LessonTeaserBlock()

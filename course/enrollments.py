@@ -8,6 +8,7 @@ twice is harmless.
 
 import datetime
 from dataclasses import dataclass
+from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -31,6 +32,12 @@ class EnrollmentResult:
     enrollment: Enrollment
     created: bool
     changed: bool
+
+
+def _after_commit(task, enrollment_id):
+    """Queue an email only once the change it announces is committed (an import that rolls
+    back, or a caller's transaction that fails, sends nothing)."""
+    transaction.on_commit(partial(task.enqueue, enrollment_id))
 
 
 def _locked_course(course):
@@ -102,7 +109,7 @@ def enroll(user, course, *, code=None, source=Enrollment.Source.SELF):
             return EnrollmentResult(
                 Enrollment.objects.get(user=user, course=course), created=False, changed=False
             )
-    send_enrollment_email.enqueue(enrollment.pk)
+    _after_commit(send_enrollment_email, enrollment.pk)
     return EnrollmentResult(enrollment, created=existing is None, changed=True)
 
 
@@ -116,7 +123,7 @@ def approve(enrollment):
         _check_capacity(course)
         _activate(enrollment, course, timezone.now())
         enrollment.save()
-    send_approval_email.enqueue(enrollment.pk)
+    _after_commit(send_approval_email, enrollment.pk)
     return EnrollmentResult(enrollment, created=False, changed=True)
 
 
@@ -139,5 +146,23 @@ def expire(enrollment, at=None):
         if enrollment.expires_at is not None and enrollment.expires_at <= at:
             return EnrollmentResult(enrollment, created=False, changed=False)
         enrollment.expires_at = at
+        enrollment.save(update_fields=["expires_at", "updated_at"])
+        return EnrollmentResult(enrollment, created=False, changed=True)
+
+
+def extend_access(enrollment, days):
+    """Give `days` more days of access, counted from the later of now and the current expiry.
+
+    Lifetime access (no expiry) stays lifetime; the status is not changed, so a
+    withdrawn or pending enrollment does not open by being extended.
+    """
+    if days < 1:
+        raise ValueError("days must be at least 1")
+    with transaction.atomic():
+        enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+        if enrollment.expires_at is None:
+            return EnrollmentResult(enrollment, created=False, changed=False)
+        start = max(enrollment.expires_at, timezone.now())
+        enrollment.expires_at = start + datetime.timedelta(days=days)
         enrollment.save(update_fields=["expires_at", "updated_at"])
         return EnrollmentResult(enrollment, created=False, changed=True)

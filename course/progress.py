@@ -6,6 +6,7 @@ from two requests at once, still leaves one completion row and one certificate.
 """
 
 from dataclasses import dataclass
+from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -140,7 +141,7 @@ def complete_course_if_done(enrollment):
             enrollment.save(update_fields=["status", "completed_at", "updated_at"])
         certificate, created = issue_certificate(enrollment)
     if created:
-        send_completion_email.enqueue(enrollment.pk)
+        transaction.on_commit(partial(send_completion_email.enqueue, enrollment.pk))
     return certificate
 
 

@@ -1,11 +1,19 @@
-"""Wagtail hooks that route other channels through the access policy."""
+"""Wagtail hooks: other channels routed through the access policy, and the course admin area."""
 
 from django.contrib.auth.views import redirect_to_login
 from django.template.response import TemplateResponse
+from django.urls import include, path, reverse
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.snippets.models import register_snippet
 
+from course import admin_views
 from course.access import document_access
+from course.admin_actions import BULK_ACTIONS
+from course.admin_panels import PendingApprovalsPanel, RecentEnrollmentsPanel
 from course.cache import private_response
+from course.structure import lesson_removed
+from course.viewsets import EnrollmentViewSet
 
 
 @hooks.register("before_serve_document")
@@ -16,3 +24,48 @@ def check_document_access(document, request):
         return private_response(redirect_to_login(request.get_full_path()))
     response = TemplateResponse(request, "403.html", status=403)
     return private_response(response.render())
+
+
+# --- course administration ------------------------------------------------------------------
+
+register_snippet(EnrollmentViewSet)
+
+for bulk_action in BULK_ACTIONS:
+    hooks.register("register_bulk_action", bulk_action)
+
+
+@hooks.register("register_admin_urls")
+def course_report_urls():
+    urls = [
+        path("", admin_views.CourseReportIndexView.as_view(), name="index"),
+        path("results/", admin_views.CourseReportIndexView.as_view(results_only=True), name="index_results"),
+        path("<int:course_id>/", admin_views.CourseReportView.as_view(), name="course"),
+    ]
+    return [path("reports/courses/", include((urls, "course_reports"), namespace="course_reports"))]
+
+
+class CourseReportsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm(admin_views.REPORT_PERMISSION)
+
+
+@hooks.register("register_reports_menu_item")
+def course_reports_menu_item():
+    return CourseReportsMenuItem(
+        "Course reports",
+        reverse("course_reports:index"),
+        name="course-reports",
+        icon_name="table",
+        order=100,
+    )
+
+
+@hooks.register("construct_homepage_panels")
+def enrollment_panels(request, panels):
+    panels.append(PendingApprovalsPanel(request))
+    panels.append(RecentEnrollmentsPanel(request))
+
+
+@hooks.register("after_delete_page")
+def settle_progress_after_lesson_deleted(request, page):
+    lesson_removed(page)

@@ -12,7 +12,16 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from course.access import STAFF, Access, allows, allows_gated, lesson_access
+from course.access import (
+    ENROLLED,
+    NOT_ENROLLED,
+    STAFF,
+    Access,
+    allows,
+    allows_gated,
+    lesson_access,
+    persona_access,
+)
 from course.cache import private_response
 from lessons.blocks import GatedSectionBlock, LessonBodyBlock
 
@@ -83,11 +92,40 @@ class LessonPage(RoutablePageMixin, Page):
 
         return quiz_view(request, self, block_id)
 
+    # Preview as student: the editor picks a persona in the preview panel. The default mode ("")
+    # shows everything, as editors see the live page.
+    preview_modes = [
+        ("", "As an editor (everything)"),
+        (NOT_ENROLLED, "As a visitor who is not enrolled"),
+        (ENROLLED, "As an enrolled student"),
+    ]
+
     def serve_preview(self, request, mode_name):
-        # Only editors reach the preview (Wagtail checks their permission first).
-        self._access = Access(True, STAFF, can_view_gated=True, course=None)
+        # Only editors reach the preview (Wagtail checks their permission first). Personas get
+        # their Access from the policy; anything but the editor mode falls back to locked there.
+        if mode_name:
+            self._access = persona_access(self, mode_name)
+        else:
+            self._access = Access(True, STAFF, can_view_gated=True, course=None)
         self._access_request = request
+        self._preview_persona = mode_name
         return private_response(super().serve(request))
+
+    def persona_learner_context(self, course):
+        """The student box as a student who has just reached this lesson sees it (no real records)."""
+        from course.progress import Progress
+
+        if getattr(self, "_preview_persona", "") != ENROLLED or course is None:
+            return None
+        progress = Progress(total=len(course.outline.lessons), completed_ids=set())
+        return {
+            "is_student": True,
+            "progress": progress,
+            "completed_ids": set(),
+            "is_complete": False,
+            "quiz_pending": False,
+            "quiz_states": {},
+        }
 
     @property
     def course(self):
@@ -118,7 +156,8 @@ class LessonPage(RoutablePageMixin, Page):
                 "next_lesson": following,
             }
         )
-        context.update(learner_context(request, self, course, access))
+        persona = self.persona_learner_context(course) if self._access_request is request else None
+        context.update(persona if persona is not None else learner_context(request, self, course, access))
         return context
 
     # --- channels ----------------------------------------------------------------------------

@@ -97,6 +97,14 @@ def test_demo_users_can_log_in_and_student_is_enrolled(demo):
     assert Enrollment.objects.get(user__username="student", course=demo).grants_access()
     admin = get_user_model().objects.get(username="admin")
     assert admin.is_superuser and admin.check_password("pinewood-admin")
+    # The role users get their groups and no enrollment; the admin home opens for both.
+    for username, group in (("courseadmin", "Course administrators"), ("marketer", "Marketers")):
+        user = get_user_model().objects.get(username=username)
+        assert list(user.groups.values_list("name", flat=True)) == [group]
+        assert not user.is_superuser and not Enrollment.objects.filter(user=user).exists()
+        role_client = Client()
+        assert role_client.login(username=username, password=f"pinewood-{username}")
+        assert role_client.get("/admin/").status_code == 200
 
 
 def test_refuses_known_passwords_without_debug(db, settings):

@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.db import transaction
 from django.test import Client
 
 from course.enrollments import approve, enroll
@@ -76,14 +77,15 @@ def test_ticks_progress_and_continue(small_course):
     assert 'class="is-complete"' in lesson_html
 
 
-def test_course_completion_issues_one_certificate_and_email(small_course):
+def test_course_completion_issues_one_certificate_and_email(small_course, django_capture_on_commit_callbacks):
     course, lessons = small_course
     student = make_user("ana", first_name="Ana", last_name="Lima")
     enroll_as(student, course)
     client = logged_in(student)
-    for lesson in lessons:
-        client.post(complete_url(lesson))
-    client.post(complete_url(lessons[-1]))
+    with django_capture_on_commit_callbacks(execute=True):
+        for lesson in lessons:
+            client.post(complete_url(lesson))
+        client.post(complete_url(lessons[-1]))
     enrollment = Enrollment.objects.get(user=student)
     assert enrollment.status == Enrollment.Status.COMPLETED and enrollment.completed_at
     assert Certificate.objects.count() == 1
@@ -117,20 +119,26 @@ def test_certificate_pdf_and_verification(small_course):
     assert logged_in(make_user("eve")).get(course.url + "certificate/").status_code == 404
 
 
-def test_emails_for_enrollment_and_approval_never_carry_gated_text(gated_course):
+def test_emails_for_enrollment_and_approval_never_carry_gated_text(
+    gated_course, django_capture_on_commit_callbacks
+):
     student = make_user("ana")
-    enroll(student, gated_course)
+    with django_capture_on_commit_callbacks(execute=True):
+        enroll(student, gated_course)
     assert any("You are enrolled" in m.subject for m in mail.outbox)
     gated_course.enrollment_mode = "approval"
     gated_course.save()
     other = make_user("bob")
-    pending = enroll(other, gated_course).enrollment
+    with django_capture_on_commit_callbacks(execute=True):
+        pending = enroll(other, gated_course).enrollment
     assert any("Enrollment requested" in m.subject for m in mail.outbox)
-    approve(pending)
+    with django_capture_on_commit_callbacks(execute=True):
+        approve(pending)
     assert any("Enrollment approved" in m.subject for m in mail.outbox)
     client = logged_in(student)
-    for lesson in gated_course.lessons:
-        client.post(complete_url(lesson))
+    with django_capture_on_commit_callbacks(execute=True):
+        for lesson in gated_course.lessons:
+            client.post(complete_url(lesson))
     assert any("Congratulations" in m.subject for m in mail.outbox)
     for message in mail.outbox:
         for canary in ALL_CANARIES:
@@ -167,3 +175,17 @@ def test_dashboard_and_course_page_queries_do_not_grow(
     client.get(course.url)
     with django_assert_max_num_queries(17):
         assert client.get(course.url).status_code == 200
+
+
+def test_no_email_is_sent_for_an_enrollment_that_rolls_back(gated_course, django_capture_on_commit_callbacks):
+    student = make_user("ana")
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        enroll(student, gated_course)
+        raise RuntimeError("a later step of the caller failed")
+    assert callbacks == []
+    assert mail.outbox == []
+    assert not Enrollment.objects.filter(user=student).exists()

@@ -1,7 +1,19 @@
 """Course models: the catalogue/course/module page tree and the learner's records."""
 
+from .articles import ArticleIndexPage, ArticlePage, ArticlePageTag
 from .certificate import Certificate
 from .enrollment import Enrollment, LessonCompletion
-from .pages import CourseIndexPage, CoursePage, ModulePage
+from .pages import CourseIndexPage, CoursePage, CoursePageTag, ModulePage
 
-__all__ = ["Certificate", "CourseIndexPage", "CoursePage", "Enrollment", "LessonCompletion", "ModulePage"]
+__all__ = [
+    "ArticleIndexPage",
+    "ArticlePage",
+    "ArticlePageTag",
+    "Certificate",
+    "CoursePageTag",
+    "CourseIndexPage",
+    "CoursePage",
+    "Enrollment",
+    "LessonCompletion",
+    "ModulePage",
+]

@@ -10,12 +10,15 @@ page type restricts its own parents, so a lesson is the only thing that fits.
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from taggit.models import TaggedItemBase
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.api import APIField
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
-from wagtail.models import Page
+from wagtail.models import Page, Site
 from wagtail.search import index
 
 from course.access import ancestors_live
@@ -30,7 +33,7 @@ class CourseIndexPage(Page):
     intro = models.TextField(blank=True, max_length=600)
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["course.CoursePage"]
+    subpage_types = ["course.CoursePage", "course.ArticleIndexPage"]
     max_count_per_parent = 1
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
@@ -40,11 +43,17 @@ class CourseIndexPage(Page):
         verbose_name = "course catalogue"
 
     def get_context(self, request, *args, **kwargs):
+        from course.catalogue import catalogue_context
+
         context = super().get_context(request, *args, **kwargs)
-        context["courses"] = (
-            CoursePage.objects.child_of(self).live().public().select_related("hero_image").order_by("path")
-        )
+        # Cards show a logged-in visitor's enrollment state; such responses are made
+        # private by `course.cache.PrivateForAuthenticatedMiddleware`.
+        context.update(catalogue_context(request, self))
         return context
+
+
+class CoursePageTag(TaggedItemBase):
+    content_object = ParentalKey("course.CoursePage", on_delete=models.CASCADE, related_name="tagged_items")
 
 
 class CoursePage(RoutablePageMixin, Page):
@@ -97,6 +106,9 @@ class CoursePage(RoutablePageMixin, Page):
     sequential = models.BooleanField(
         default=False, help_text="Students must complete each lesson before the next one opens."
     )
+    tags = ClusterTaggableManager(
+        through=CoursePageTag, blank=True, help_text="Topics students can filter the catalogue by."
+    )
 
     parent_page_types = ["course.CourseIndexPage"]
     subpage_types = ["course.ModulePage"]
@@ -104,7 +116,9 @@ class CoursePage(RoutablePageMixin, Page):
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
         FieldPanel("hero_image"),
-        MultiFieldPanel([FieldPanel("level"), FieldPanel("duration")], heading="At a glance"),
+        MultiFieldPanel(
+            [FieldPanel("level"), FieldPanel("duration"), FieldPanel("tags")], heading="At a glance"
+        ),
         FieldPanel("description"),
         FieldPanel("learning_outcomes"),
         FieldPanel("instructors"),
@@ -128,6 +142,7 @@ class CoursePage(RoutablePageMixin, Page):
         APIField("duration"),
         APIField("learning_outcomes"),
         APIField("enrollment_mode"),
+        APIField("tags"),
     ]
     search_fields = Page.search_fields + [
         index.SearchField("summary"),
@@ -151,6 +166,39 @@ class CoursePage(RoutablePageMixin, Page):
             raise ValidationError(
                 {"access_days": "Access must last at least 1 day; leave it empty for lifetime."}
             )
+
+    # --- SEO -------------------------------------------------------------------------------------
+
+    def seo_description(self):
+        return self.search_description or self.summary
+
+    def seo_image(self):
+        return self.hero_image
+
+    def json_ld(self, request=None):
+        """schema.org `Course`: public overview fields only."""
+        url = self.get_full_url(request)
+        site = Site.find_for_request(request) if request is not None else self.get_site()
+        provider = {"@type": "Organization", "name": getattr(site, "site_name", "") or "Pinewood Academy"}
+        if site is not None:
+            provider["url"] = site.root_url
+        data = {
+            "@context": "https://schema.org",
+            "@type": "Course",
+            "name": self.title,
+            "description": self.seo_description(),
+            "url": url,
+            "educationalLevel": self.get_level_display(),
+            "provider": provider,
+        }
+        minutes = self.outline.minutes
+        if minutes:
+            data["timeRequired"] = f"PT{minutes}M"  # ISO 8601, from the lessons' estimates
+        if self.instructors:
+            data["instructor"] = [
+                {"@type": "Person", "name": block.value["name"]} for block in self.instructors
+            ]
+        return data
 
     @property
     def outline(self):

@@ -13,15 +13,19 @@ from django.db import transaction
 from wagtail.images import get_image_model
 from wagtail.models import Collection, Page, Site
 
-from course.models import CourseIndexPage, CoursePage, Enrollment, ModulePage
+from course.models import ArticleIndexPage, ArticlePage, CourseIndexPage, CoursePage, Enrollment, ModulePage
+from course.roles import COURSE_ADMINISTRATORS, MARKETERS, STUDENTS, setup_roles
+from lessons.demo import teaser
 from lessons.demo.course import course_data
 from lessons.demo.images import FIGURES
 from lessons.models import LessonPage
 
 DEMO_USERS = [
-    # username, email, password, superuser
-    ("admin", "admin@example.com", "pinewood-admin", True),
-    ("student", "student@example.com", "pinewood-student", False),
+    # username, email, password, superuser, role (Wagtail group from `setup_roles`)
+    ("admin", "admin@example.com", "pinewood-admin", True, None),
+    ("student", "student@example.com", "pinewood-student", False, STUDENTS),
+    ("courseadmin", "courseadmin@example.com", "pinewood-courseadmin", False, COURSE_ADMINISTRATORS),
+    ("marketer", "marketer@example.com", "pinewood-marketer", False, MARKETERS),
 ]
 
 
@@ -46,17 +50,19 @@ class Command(BaseCommand):
             images = self.load_images()
             catalogue = self.load_catalogue()
             course = self.load_course(catalogue, images)
+            article = self.load_article(catalogue, course, images)
+            groups = {group.name: group for group in setup_roles()}  # page permissions need the pages
             if not no_users:
-                self.load_users(course)
+                self.load_users(course, groups)
         lessons = LessonPage.objects.descendant_of(course).count()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo ready: '{course.title}' with {ModulePage.objects.child_of(course).count()} modules "
-                f"and {lessons} lessons, {len(images)} images."
+                f"and {lessons} lessons, {len(images)} images; article '{article.title}'."
             )
         )
         if not no_users:
-            for _username, email, password, _ in DEMO_USERS:
+            for _username, email, password, _superuser, _role in DEMO_USERS:
                 self.stdout.write(f"  log in as {email} / {password} (local use only)")
 
     # --- pieces ----------------------------------------------------------------------------------
@@ -117,6 +123,7 @@ class Command(BaseCommand):
             description=data["description"],
             learning_outcomes=[("outcome", outcome) for outcome in data["learning_outcomes"]],
             instructors=[("instructor", instructor) for instructor in data["instructors"]],
+            tags=teaser.COURSE_TAGS,
         )
         for module_data in data["modules"]:
             module = ModulePage.objects.child_of(course).filter(slug=module_data["slug"]).first()
@@ -143,16 +150,48 @@ class Command(BaseCommand):
                 )
         return course
 
-    def load_users(self, course):
+    def load_article(self, catalogue, course, images):
+        """The seed document as a teaser article promoting the demo course."""
+        index_data = teaser.index_data()
+        index = ArticleIndexPage.objects.child_of(catalogue).filter(slug=index_data["slug"]).first()
+        index = self.save_page(catalogue, ArticleIndexPage, index, **index_data)
+        data = teaser.article_data()
+        lessons = {lesson.slug: lesson for lesson in LessonPage.objects.descendant_of(course)}
+        body = [
+            ("lesson_teaser", {"lesson": lessons[value["lesson_slug"]], "link_label": ""})
+            if name == "lesson_teaser"
+            else (name, value)
+            for name, value in data["body"]
+        ]
+        article = ArticlePage.objects.child_of(index).filter(slug=data["slug"]).first()
+        return self.save_page(
+            index,
+            ArticlePage,
+            article,
+            slug=data["slug"],
+            title=data["title"],
+            subtitle=data["subtitle"],
+            author=data["author"],
+            date=data["date"],
+            intro=data["intro"],
+            hero_image=images[data["hero_figure"]],
+            body=body,
+            promoted_course=course,
+            tags=data["tags"],
+        )
+
+    def load_users(self, course, groups):
         User = get_user_model()
-        for username, email, password, superuser in DEMO_USERS:
+        for username, email, password, superuser, role in DEMO_USERS:
             user = User.objects.filter(username=username).first() or User(username=username)
             user.email = email
             user.is_staff = user.is_superuser = superuser
             user.set_password(password)
             user.save()
             self.verify_email(user)
-            if not superuser:
+            if role is not None:
+                user.groups.add(groups[role])
+            if role == STUDENTS:
                 Enrollment.objects.get_or_create(
                     user=user,
                     course=course,
@@ -168,7 +207,7 @@ class Command(BaseCommand):
         )
 
     @staticmethod
-    def save_page(parent, model, page, **fields):
+    def save_page(parent, model, page, tags=None, **fields):
         """Create or update a page under `parent` and publish it through a revision."""
         if page is None:
             page = model(**fields)
@@ -176,6 +215,8 @@ class Command(BaseCommand):
         else:
             for name, value in fields.items():
                 setattr(page, name, value)
+        if tags is not None:
+            page.tags.set(tags)
         page.save_revision().publish()
         return model.objects.get(pk=page.pk)
 

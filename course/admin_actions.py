@@ -1,0 +1,155 @@
+"""Approve, withdraw and extend-access as Wagtail bulk actions on enrollments.
+
+The same confirmation pages serve one enrollment (the row's menu links here
+with a single id) and many (the listing's bulk-action bar). Each action calls
+the enrollment service, so capacity limits and emails behave exactly as
+elsewhere; an enrollment a service refuses (e.g. a full course) is reported
+and the others still go through.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.utils.functional import classproperty
+from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
+
+from course import enrollments as services
+from course.models import Enrollment
+
+
+class EnrollmentBulkAction(SnippetBulkAction):
+    template_name = "course/admin/enrollments/bulk_confirm.html"
+    classes = set()
+    verb = ""  # "approve", shown on the confirmation page
+    done = ""  # "approved", shown in the success message
+    not_applicable = ""  # why an enrollment is skipped
+
+    @classproperty
+    def models(cls):
+        return [Enrollment]
+
+    @classmethod
+    def get_queryset(cls, model, object_ids):
+        ids = [pk for pk in object_ids if str(pk).isdigit()]
+        return list(Enrollment.objects.select_related("user", "course").filter(pk__in=ids))
+
+    def dispatch(self, request, *args, **kwargs):
+        if not self.permission_policy.user_has_permission(request.user, "change"):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def applies_to(self, enrollment):
+        return True
+
+    def check_perm(self, enrollment):
+        return self.permission_policy.user_has_permission_for_instance(
+            self.request.user, "change", enrollment
+        )
+
+    def get_actionable_objects(self):
+        objects, extra = super().get_actionable_objects()
+        extra["items_skipped"] = [obj for obj in objects if not self.applies_to(obj)]
+        return [obj for obj in objects if self.applies_to(obj)], extra
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update({"verb": self.verb, "not_applicable": self.not_applicable, "action": self})
+        return context
+
+    def get_execution_context(self):
+        return {**super().get_execution_context(), "days": self.cleaned_days()}
+
+    def cleaned_days(self):
+        return None
+
+    @classmethod
+    def perform(cls, enrollment, **kwargs):
+        raise NotImplementedError
+
+    @classmethod
+    def execute_action(cls, objects, **kwargs):
+        view = kwargs["self"]
+        changed, view.refusals = 0, []
+        for enrollment in objects:
+            try:
+                result = cls.perform(enrollment, **kwargs)
+            except services.EnrollmentError as error:
+                view.refusals.append(f"{enrollment.user} in {enrollment.course}: {error.message}")
+                continue
+            changed += int(result.changed)
+        return changed, 0
+
+    def get_success_message(self, num_parent_objects, num_child_objects):
+        for refusal in getattr(self, "refusals", []):
+            messages.warning(self.request, f"Not {self.done}: {refusal}")
+        noun = "enrollment" if num_parent_objects == 1 else "enrollments"
+        return f"{num_parent_objects} {noun} {self.done}."
+
+
+class ApproveBulkAction(EnrollmentBulkAction):
+    display_name = "Approve"
+    action_type = "approve"
+    aria_label = "Approve selected enrollment requests"
+    action_priority = 10
+    verb = "approve"
+    done = "approved"
+    not_applicable = "Only pending requests can be approved; these are skipped:"
+
+    def applies_to(self, enrollment):
+        return enrollment.status == Enrollment.Status.PENDING
+
+    @classmethod
+    def perform(cls, enrollment, **kwargs):
+        return services.approve(enrollment)
+
+
+class WithdrawBulkAction(EnrollmentBulkAction):
+    display_name = "Withdraw"
+    action_type = "withdraw"
+    aria_label = "Withdraw selected enrollments"
+    action_priority = 20
+    classes = {"serious"}
+    verb = "withdraw"
+    done = "withdrawn"
+    not_applicable = "Already withdrawn; skipped:"
+
+    def applies_to(self, enrollment):
+        return enrollment.status != Enrollment.Status.WITHDRAWN
+
+    @classmethod
+    def perform(cls, enrollment, **kwargs):
+        return services.withdraw(enrollment)
+
+
+class ExtendForm(forms.Form):
+    days = forms.IntegerField(
+        label="Extend access by (days)",
+        min_value=1,
+        max_value=3650,
+        initial=30,
+        help_text="Counted from the current end of access, or from today if access has already ended.",
+    )
+
+
+class ExtendAccessBulkAction(EnrollmentBulkAction):
+    display_name = "Extend access"
+    action_type = "extend"
+    aria_label = "Extend access for selected enrollments"
+    action_priority = 30
+    form_class = ExtendForm
+    verb = "extend access for"
+    done = "extended"
+    not_applicable = "Lifetime access, nothing to extend; skipped:"
+
+    def applies_to(self, enrollment):
+        return enrollment.expires_at is not None
+
+    def cleaned_days(self):
+        return self.cleaned_form.cleaned_data["days"]
+
+    @classmethod
+    def perform(cls, enrollment, *, days, **kwargs):
+        return services.extend_access(enrollment, days)
+
+
+BULK_ACTIONS = [ApproveBulkAction, WithdrawBulkAction, ExtendAccessBulkAction]

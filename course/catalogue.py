@@ -1,0 +1,138 @@
+"""The course catalogue: cards for live courses, filters and the latest articles.
+
+Everything a card shows (hero rendition, tags, lesson count, the visitor's
+enrollment state) is fetched for the whole page of cards at once, so the number
+of queries does not grow with the number of courses.
+"""
+
+from dataclasses import dataclass
+from functools import reduce
+from operator import or_
+
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q
+from taggit.models import Tag
+from wagtail.images import get_image_model
+from wagtail.models import Page
+
+from course.models import ArticleIndexPage, ArticlePage, CoursePage, CoursePageTag, Enrollment
+
+COURSES_PER_PAGE = 24
+LATEST_ARTICLES = 3
+CARD_RENDITION = "fill-640x360"
+
+
+@dataclass
+class CourseCard:
+    course: CoursePage
+    lesson_count: int
+    enrollment_state: str | None  # a short label for the visitor, or None
+
+
+def enrollment_label(enrollment):
+    """How a card describes the visitor's enrollment; None when there is nothing to say."""
+    if enrollment is None or enrollment.status == Enrollment.Status.WITHDRAWN:
+        return None
+    if enrollment.status == Enrollment.Status.PENDING:
+        return "Awaiting approval"
+    if not enrollment.grants_access():
+        return "Access ended"
+    if enrollment.status == Enrollment.Status.COMPLETED:
+        return "Completed"
+    return "Enrolled"
+
+
+def live_lesson_counts(catalogue, courses):
+    """{course pk: live lessons in live modules}, in one query for all `courses`."""
+    if not courses:
+        return {}
+    prefixes = reduce(or_, (Q(path__startswith=course.path) for course in courses))
+    rows = (
+        Page.objects.filter(prefixes, depth__in=(catalogue.depth + 2, catalogue.depth + 3), live=True)
+        .order_by("path")
+        .values_list("path", "depth")
+    )
+    course_by_path = {course.path: course.pk for course in courses}
+    step = Page.steplen
+    live_modules = set()
+    counts = dict.fromkeys(course_by_path.values(), 0)
+    for path, depth in rows:
+        if depth == catalogue.depth + 2:
+            live_modules.add(path)
+        elif path[:-step] in live_modules:
+            counts[course_by_path[path[: -2 * step]]] += 1
+    return counts
+
+
+def enrollment_labels(user, courses):
+    if not user.is_authenticated or not courses:
+        return {}
+    enrollments = Enrollment.objects.filter(user=user, course__in=[course.pk for course in courses])
+    return {enrollment.course_id: enrollment_label(enrollment) for enrollment in enrollments}
+
+
+def latest_articles(catalogue, limit=LATEST_ARTICLES):
+    """The newest live articles under live article indexes of this catalogue."""
+    indexes = list(
+        ArticleIndexPage.objects.child_of(catalogue).live().public().values_list("path", flat=True)
+    )
+    if not indexes:
+        return []
+    under_live_index = reduce(or_, (Q(path__startswith=path) for path in indexes))
+    return list(
+        ArticlePage.objects.filter(under_live_index)
+        .live()
+        .public()
+        .defer_streamfields()
+        .prefetch_related(hero_images())
+        .order_by("-date", "-first_published_at", "-pk")[:limit]
+    )
+
+
+def hero_images():
+    return Prefetch("hero_image", queryset=get_image_model().objects.prefetch_renditions(CARD_RENDITION))
+
+
+def catalogue_context(request, catalogue):
+    """Cards for one page of live courses, filtered by `?level=` and `?tag=` (unknown values are ignored)."""
+    courses = CoursePage.objects.child_of(catalogue).live().public()
+    tags = list(
+        Tag.objects.filter(
+            pk__in=CoursePageTag.objects.filter(content_object__in=courses).values("tag_id")
+        ).order_by("name")
+    )
+    levels = CoursePage.Level.choices
+
+    level = request.GET.get("level", "")
+    if level not in dict(levels):
+        level = ""
+    tag_slug = request.GET.get("tag", "")
+    tag = next((candidate for candidate in tags if candidate.slug == tag_slug), None)
+
+    if level:
+        courses = courses.filter(level=level)
+    if tag is not None:
+        courses = courses.filter(tagged_items__tag=tag)
+    courses = (
+        courses.order_by("path")
+        .defer_streamfields()
+        .prefetch_related(hero_images(), "tagged_items__tag")
+        .distinct()
+    )
+    page_obj = Paginator(courses, COURSES_PER_PAGE).get_page(request.GET.get("page"))
+    shown = list(page_obj.object_list)
+    counts = live_lesson_counts(catalogue, shown)
+    labels = enrollment_labels(request.user, shown)
+    cards = [CourseCard(course, counts.get(course.pk, 0), labels.get(course.pk)) for course in shown]
+
+    return {
+        "courses": cards,
+        "page_obj": page_obj,
+        "levels": levels,
+        "tags": tags,
+        "selected_level": level,
+        "selected_tag": tag,
+        "is_filtered": bool(level or tag),
+        "latest_articles": latest_articles(catalogue),
+        "article_index": ArticleIndexPage.objects.child_of(catalogue).live().public().first(),
+    }

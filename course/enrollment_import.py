@@ -1,0 +1,281 @@
+"""CSV import of enrollments: read, check every row, then apply the good rows in one transaction.
+
+The administrator first sees a preview built by `plan()` (nothing is written),
+then confirms. `apply()` re-runs through the enrollment service inside one
+transaction: if any row is refused at that point (say the course filled up in
+the meantime) the whole import is rolled back, so nothing is half-applied.
+"""
+
+import csv
+import io
+from collections import Counter
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models import Count
+from django.db.models.functions import Lower
+
+from course.enrollments import EnrollmentError, enroll
+from course.models import CoursePage, Enrollment
+
+MAX_BYTES = 2 * 1024 * 1024
+MAX_ROWS = 5000
+COLUMNS = ("email", "course")
+
+# What confirming a row will do.
+ENROLL = "enroll"
+REACTIVATE = "reactivate"
+APPROVE = "approve"
+NO_CHANGE = "no_change"
+ACTION_LABELS = {
+    ENROLL: "Will be enrolled",
+    REACTIVATE: "Will be enrolled again (was withdrawn or expired)",
+    APPROVE: "Pending request will be approved",
+    NO_CHANGE: "Already enrolled; no change",
+}
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read; the message is shown under the upload field."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class RawRow:
+    line: int
+    email: str
+    course: str
+    problem: str = ""  # set when the row itself is malformed
+
+
+@dataclass
+class ImportRow:
+    line: int
+    email: str
+    course_ref: str
+    user: object = None
+    course: object = None
+    error: str = ""
+    action: str = ""
+
+    @property
+    def ok(self):
+        return not self.error
+
+    @property
+    def action_label(self):
+        return ACTION_LABELS.get(self.action, "")
+
+    @property
+    def changes_something(self):
+        return self.ok and self.action != NO_CHANGE
+
+
+def read_csv(uploaded):
+    """[RawRow] from an uploaded CSV with a header naming the columns `email` and `course`."""
+    if uploaded.size is not None and uploaded.size > MAX_BYTES:
+        raise ImportFileError(f"The file is too large; the limit is {MAX_BYTES // (1024 * 1024)} MB.")
+    data = uploaded.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise ImportFileError(f"The file is too large; the limit is {MAX_BYTES // (1024 * 1024)} MB.")
+    if not data.strip():
+        raise ImportFileError("The file is empty.")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ImportFileError(
+            "The file is not UTF-8 text. Save it from your spreadsheet as “CSV UTF-8” and try again."
+        ) from error
+    if "\x00" in text:
+        raise ImportFileError("This does not look like a CSV file.")
+    try:
+        lines = [(reader_line, row) for reader_line, row in _rows(text)]
+    except csv.Error as error:
+        raise ImportFileError(f"The file is not valid CSV: {error}.") from error
+    if not lines:
+        raise ImportFileError("The file is empty.")
+
+    header_line, header = lines[0]
+    names = [name.strip().lower() for name in header]
+    missing = [column for column in COLUMNS if column not in names]
+    if missing:
+        if len(names) == 1 and ";" in names[0]:
+            raise ImportFileError(
+                "The columns are separated by semicolons; save the file as comma-separated CSV."
+            )
+        found = ", ".join(name for name in names if name) or "nothing"
+        raise ImportFileError(f"The first row must name the columns “email” and “course” (found: {found}).")
+    if len(set(names)) != len(names):
+        raise ImportFileError("A column name appears twice in the first row.")
+    email_at, course_at = names.index("email"), names.index("course")
+
+    rows = []
+    for line, values in lines[1:]:
+        if len(values) != len(names):
+            rows.append(RawRow(line, "", "", problem=f"Expected {len(names)} columns, found {len(values)}."))
+            continue
+        rows.append(RawRow(line, values[email_at].strip(), values[course_at].strip()))
+    if not rows:
+        raise ImportFileError("The file has a header row but no enrollments.")
+    if len(rows) > MAX_ROWS:
+        raise ImportFileError(f"The file has {len(rows)} rows; import at most {MAX_ROWS} at a time.")
+    return rows
+
+
+def _rows(text):
+    """(line number, values) for each non-blank CSV record."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    for values in reader:
+        if any(value.strip() for value in values):
+            yield reader.line_num, values
+
+
+def _users_by_email(emails):
+    """{lower-case email: [users]}; more than one user means the address is ambiguous."""
+    found = {}
+    users = (
+        get_user_model()
+        .objects.annotate(email_lower=Lower("email"))
+        .filter(email_lower__in=emails, is_active=True)
+    )
+    for user in users:
+        found.setdefault(user.email_lower, []).append(user)
+    return found
+
+
+def _course_lookup():
+    """{slug / lower-case title / id: [courses]} for every course (there are few)."""
+    lookup = {}
+    for course in CoursePage.objects.order_by("path"):
+        for key in {course.slug.lower(), course.title.strip().lower(), str(course.pk)}:
+            lookup.setdefault(key, []).append(course)
+    return lookup
+
+
+def _check(raw, users, courses):
+    """An ImportRow for `raw` with the user and course resolved, or an error."""
+    row = ImportRow(raw.line, raw.email, raw.course)
+    if raw.problem:
+        row.error = raw.problem
+        return row
+    if not raw.email:
+        row.error = "The email is missing."
+        return row
+    try:
+        validate_email(raw.email)
+    except ValidationError:
+        row.error = f"“{raw.email}” is not a valid email address."
+        return row
+    if not raw.course:
+        row.error = "The course is missing."
+        return row
+    matches = users.get(raw.email.lower(), [])
+    if not matches:
+        row.error = "No active account uses this email address."
+        return row
+    if len(matches) > 1:
+        row.error = "Several accounts use this email address; enroll this student by hand."
+        return row
+    course_matches = courses.get(raw.course.lower(), [])
+    if not course_matches:
+        row.error = f"Unknown course “{raw.course}” (use the course's slug or exact title)."
+        return row
+    if len({course.pk for course in course_matches}) > 1:
+        row.error = f"Several courses match “{raw.course}”; use the course's slug."
+        return row
+    row.user, row.course = matches[0], course_matches[0]
+    return row
+
+
+def plan(raw_rows):
+    """Check every row and decide what confirming would do; writes nothing.
+
+    A fixed number of queries whatever the number of rows.
+    """
+    emails = {raw.email.lower() for raw in raw_rows if raw.email}
+    users = _users_by_email(emails)
+    courses = _course_lookup()
+    rows = [_check(raw, users, courses) for raw in raw_rows]
+
+    resolved = [row for row in rows if row.ok]
+    existing = {
+        (e.user_id, e.course_id): e
+        for e in Enrollment.objects.filter(
+            user_id__in={row.user.pk for row in resolved}, course_id__in={row.course.pk for row in resolved}
+        )
+    }
+    seats = dict(
+        Enrollment.objects.filter(
+            course_id__in={row.course.pk for row in resolved}, status__in=Enrollment.GRANTING
+        )
+        .values_list("course_id")
+        .annotate(n=Count("id"))
+    )
+    seen = {}
+    for row in resolved:
+        key = (row.user.pk, row.course.pk)
+        if key in seen:
+            row.error = f"Duplicate of line {seen[key]}."
+            continue
+        seen[key] = row.line
+        enrollment = existing.get(key)
+        if enrollment is None:
+            row.action = ENROLL
+        elif enrollment.grants_access():
+            row.action = NO_CHANGE
+            continue
+        elif enrollment.status == Enrollment.Status.PENDING:
+            row.action = APPROVE
+        else:
+            row.action = REACTIVATE
+        capacity = row.course.capacity
+        if capacity is not None:
+            if seats.get(row.course.pk, 0) >= capacity:
+                row.error = f"{row.course.title} is full (capacity {capacity})."
+                row.action = ""
+                continue
+            seats[row.course.pk] = seats.get(row.course.pk, 0) + 1
+    return rows
+
+
+def summary(rows):
+    counts = Counter("error" if not row.ok else row.action for row in rows)
+    return {
+        "total": len(rows),
+        "errors": counts["error"],
+        "changes": sum(1 for row in rows if row.changes_something),
+        "unchanged": counts[NO_CHANGE],
+    }
+
+
+def fingerprint(rows):
+    """What confirming will change, to notice if the data moved between preview and confirmation."""
+    return sorted([row.user.pk, row.course.pk, row.action] for row in rows if row.changes_something)
+
+
+class ImportRefused(Exception):
+    def __init__(self, row, message):
+        super().__init__(message)
+        self.row = row
+        self.message = message
+
+
+def apply(rows):
+    """Enroll every good row (source: import) in one transaction; all or nothing. Returns the count."""
+    applied = 0
+    with transaction.atomic():
+        for row in rows:
+            if not row.changes_something:
+                continue
+            try:
+                enroll(row.user, row.course, source=Enrollment.Source.IMPORT)
+            except EnrollmentError as error:
+                raise ImportRefused(row, error.message) from error
+            applied += 1
+    return applied

@@ -1,0 +1,80 @@
+"""RSS 2.0 and Atom feeds of an article index, built with Django's syndication framework.
+
+Entries carry the article's own title and intro only: feeds are read by
+anyone, so they never render the body (where course and lesson blocks live).
+"""
+
+from django.contrib.syndication.views import Feed
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+
+FEED_LENGTH = 20
+
+
+class ArticleRssFeed(Feed):
+    feed_type = Rss201rev2Feed
+    route_name = "rss"
+
+    def __init__(self, index):
+        super().__init__()
+        self.index = index
+
+    def __call__(self, request, *args, **kwargs):
+        self.request = request  # page URLs are built for the request's site
+        return super().__call__(request, *args, **kwargs)
+
+    def get_object(self, request, *args, **kwargs):
+        return self.index
+
+    def site_name(self):
+        site = self.index.get_site()
+        return (site.site_name if site else "") or "Pinewood Academy"
+
+    def title(self, index):
+        return f"{index.title} · {self.site_name()}"
+
+    def link(self, index):
+        return index.get_full_url(self.request)
+
+    def feed_url(self, index):
+        return index.get_full_url(self.request) + index.reverse_subpage(self.route_name)
+
+    def description(self, index):
+        return index.intro or f"New articles from {self.site_name()}."
+
+    def author_name(self, index):
+        return self.site_name()
+
+    def items(self, index):
+        return index.articles().prefetch_related("tagged_items__tag")[:FEED_LENGTH]
+
+    def item_title(self, article):
+        return article.title
+
+    def item_description(self, article):
+        return f"{article.subtitle}. {article.intro}" if article.subtitle else article.intro
+
+    def item_link(self, article):
+        return article.get_full_url(self.request)
+
+    def item_guid(self, article):
+        return article.get_full_url(self.request)
+
+    def item_pubdate(self, article):
+        return article.published_datetime
+
+    def item_updateddate(self, article):
+        return article.last_published_at or article.published_datetime
+
+    def item_author_name(self, article):
+        return article.author or None
+
+    def item_categories(self, article):
+        return [item.tag.name for item in article.tagged_items.all()]
+
+
+class ArticleAtomFeed(ArticleRssFeed):
+    feed_type = Atom1Feed
+    route_name = "atom"
+
+    def subtitle(self, index):
+        return self.description(index)

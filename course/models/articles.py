@@ -1,0 +1,226 @@
+"""Teaser articles: marketing pages that lead readers towards courses.
+
+Articles are public by nature, so nothing here may carry gated lesson content:
+the body's lesson and course blocks (see `course.blocks`) read public fields
+only, and feeds use the article's own intro.
+"""
+
+import datetime
+
+from django.core.paginator import Paginator
+from django.db import models
+from django.http import Http404
+from django.utils import timezone
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.api import APIField
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from course.access import ancestors_live
+from course.blocks import ArticleBodyBlock
+
+ARTICLES_PER_PAGE = 12
+
+
+class ArticleIndexPage(RoutablePageMixin, Page):
+    """The list of teaser articles, with RSS (`feed/`) and Atom (`feed/atom/`) feeds."""
+
+    intro = models.TextField(blank=True, max_length=600)
+
+    parent_page_types = ["course.CourseIndexPage"]
+    subpage_types = ["course.ArticlePage"]
+    max_count_per_parent = 1
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    search_fields = Page.search_fields + [index.SearchField("intro")]
+    api_fields = [APIField("intro")]
+
+    class Meta:
+        verbose_name = "article index"
+
+    def articles(self):
+        """Live, public articles under this index, newest first."""
+        return (
+            ArticlePage.objects.child_of(self)
+            .live()
+            .public()
+            .order_by("-date", "-first_published_at", "-pk")
+            .defer_streamfields()
+        )
+
+    def serve(self, request, *args, **kwargs):
+        if not ancestors_live(self):
+            raise Http404
+        return super().serve(request, *args, **kwargs)
+
+    @path("")
+    def index_route(self, request):
+        from course.catalogue import hero_images  # imports the models: not at module level
+
+        paginator = Paginator(self.articles().prefetch_related(hero_images()), ARTICLES_PER_PAGE)
+        page_obj = paginator.get_page(request.GET.get("page"))
+        return self.render(request, context_overrides={"page_obj": page_obj, "articles": page_obj})
+
+    @path("feed/", name="rss")
+    def rss_route(self, request):
+        from course.feeds import ArticleRssFeed
+
+        return ArticleRssFeed(self)(request)
+
+    @path("feed/atom/", name="atom")
+    def atom_route(self, request):
+        from course.feeds import ArticleAtomFeed
+
+        return ArticleAtomFeed(self)(request)
+
+    def get_sitemap_urls(self, request=None):
+        return super().get_sitemap_urls(request) if ancestors_live(self) else []
+
+
+class ArticlePageTag(TaggedItemBase):
+    content_object = ParentalKey("course.ArticlePage", on_delete=models.CASCADE, related_name="tagged_items")
+
+
+class ArticlePage(Page):
+    """A teaser article. Its publication date defaults to the day it is first published."""
+
+    subtitle = models.CharField(max_length=200, blank=True)
+    hero_image = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Shown at the top of the article, on cards and when the article is shared.",
+    )
+    author = models.CharField(max_length=120, blank=True, help_text="The name shown as the byline.")
+    date = models.DateField(
+        "publication date",
+        null=True,
+        blank=True,
+        help_text="Leave empty to use the day the article is first published.",
+    )
+    intro = models.TextField(
+        max_length=600, help_text="One or two sentences shown on cards, in feeds and search results."
+    )
+    body = StreamField(ArticleBodyBlock(), blank=True)
+    tags = ClusterTaggableManager(through=ArticlePageTag, blank=True)
+    promoted_course = models.ForeignKey(
+        "course.CoursePage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="promoting_articles",
+        help_text="The course this article leads to; its call to action closes the article.",
+    )
+
+    parent_page_types = ["course.ArticleIndexPage"]
+    subpage_types = []
+
+    content_panels = Page.content_panels + [
+        FieldPanel("subtitle"),
+        FieldPanel("hero_image"),
+        FieldRowPanel([FieldPanel("author"), FieldPanel("date")], heading="Byline"),
+        FieldPanel("intro"),
+        FieldPanel("body"),
+        MultiFieldPanel([FieldPanel("promoted_course"), FieldPanel("tags")], heading="Promotion"),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("subtitle"),
+        index.SearchField("intro"),
+        index.SearchField("body"),
+        index.SearchField("author"),
+        index.FilterField("date"),
+    ]
+    api_fields = [
+        APIField("subtitle"),
+        APIField("hero_image"),
+        APIField("author"),
+        APIField("date"),
+        APIField("intro"),
+        APIField("tags"),
+        APIField("promoted_course"),
+    ]
+
+    class Meta:
+        verbose_name = "article"
+
+    def save(self, *args, **kwargs):
+        # Publishing (also a scheduled go-live) sets first_published_at before saving.
+        if self.date is None and self.first_published_at is not None:
+            self.date = timezone.localdate(self.first_published_at)
+        return super().save(*args, **kwargs)
+
+    @property
+    def publication_date(self):
+        """The date readers see: the chosen date, else the first (or scheduled) publication."""
+        if self.date:
+            return self.date
+        moment = self.first_published_at or self.go_live_at
+        return timezone.localdate(moment) if moment else timezone.localdate()
+
+    @property
+    def published_datetime(self):
+        """The publication date as an aware datetime (feeds and JSON-LD want a time)."""
+        day = self.publication_date
+        if self.first_published_at and timezone.localdate(self.first_published_at) == day:
+            return self.first_published_at
+        return timezone.make_aware(datetime.datetime.combine(day, datetime.time(9, 0)))
+
+    @property
+    def visible_promoted_course(self):
+        """The promoted course while it is publicly reachable, else None."""
+        from course.blocks import publicly_visible
+
+        course = self.promoted_course
+        return course if course is not None and publicly_visible(course) else None
+
+    def serve(self, request, *args, **kwargs):
+        if not ancestors_live(self):
+            raise Http404
+        return super().serve(request, *args, **kwargs)
+
+    def get_context(self, request, *args, **kwargs):
+        from course.access import enrollment_for
+
+        context = super().get_context(request, *args, **kwargs)
+        course = self.visible_promoted_course
+        context["promoted_course"] = course
+        enrollment = enrollment_for(request.user, course) if course else None
+        context["promoted_enrollment"] = enrollment
+        context["promoted_has_access"] = enrollment is not None and enrollment.grants_access()
+        context["article_index"] = self.get_parent().specific
+        return context
+
+    def get_sitemap_urls(self, request=None):
+        return super().get_sitemap_urls(request) if ancestors_live(self) else []
+
+    # --- SEO -------------------------------------------------------------------------------------
+
+    def seo_description(self):
+        return self.search_description or self.intro
+
+    def seo_image(self):
+        return self.hero_image
+
+    def json_ld(self, request=None):
+        data = {
+            "@context": "https://schema.org",
+            "@type": "Article",
+            "headline": self.title,
+            "description": self.seo_description(),
+            "datePublished": self.published_datetime.isoformat(),
+            "dateModified": (self.last_published_at or self.published_datetime).isoformat(),
+            "mainEntityOfPage": self.get_full_url(request),
+            "url": self.get_full_url(request),
+        }
+        if self.author:
+            data["author"] = {"@type": "Person", "name": self.author}
+        if self.tags.all():
+            data["keywords"] = ", ".join(tag.name for tag in self.tags.all())
+        return data

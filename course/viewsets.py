@@ -1,0 +1,228 @@
+"""The Enrollments area of the Wagtail admin: listing, filters, search, CSV export and import.
+
+A `SnippetViewSet` (not a plain `ModelViewSet`) because only snippets get
+Wagtail's bulk-action framework, which the approve / withdraw / extend actions
+use (course/admin_actions.py). Every change goes through the services in
+course/enrollments.py, so capacity and emails work as for students.
+"""
+
+from urllib.parse import quote
+
+import django_filters
+from django import forms
+from django.contrib.auth import get_user_model
+from django.urls import path, reverse
+from django.utils.functional import cached_property
+from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
+from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.widgets import AdminDateTimeInput, HeaderButton
+from wagtail.admin.widgets.button import Button
+from wagtail.log_actions import log
+from wagtail.snippets.views.snippets import CreateView, IndexView, SnippetViewSet
+
+from course.enrollments import EnrollmentError, enroll
+from course.models import CoursePage, Enrollment
+
+# Values a spreadsheet would run as a formula (CSV injection); exported with a leading quote.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value):
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+class EnrollmentFilterSet(WagtailFilterSet):
+    course = django_filters.ModelChoiceFilter(
+        queryset=CoursePage.objects.order_by("title"), empty_label="All courses"
+    )
+    status = django_filters.ChoiceFilter(
+        choices=Enrollment.Status.choices, widget=forms.RadioSelect, empty_label="All"
+    )
+    source = django_filters.ChoiceFilter(
+        choices=Enrollment.Source.choices, widget=forms.RadioSelect, empty_label="All"
+    )
+    enrolled_at = django_filters.DateFromToRangeFilter(label="Enrolled", widget=DateRangePickerWidget)
+
+    class Meta:
+        model = Enrollment
+        fields = ["course", "status", "source", "enrolled_at"]
+
+
+class AddEnrollmentForm(forms.ModelForm):
+    """Enroll one student by email; the enrollment service decides the rest (source: admin)."""
+
+    email = forms.EmailField(label="Student email", help_text="The email address of an existing account.")
+
+    class Meta:
+        model = Enrollment
+        fields = ["course"]
+
+    def __init__(self, *args, for_user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["course"].queryset = CoursePage.objects.order_by("title")
+        self.order_fields(["email", "course"])
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip()
+        users = list(get_user_model().objects.filter(email__iexact=email)[:2])
+        if not users:
+            raise forms.ValidationError("No account uses this email address.")
+        if len(users) > 1:
+            raise forms.ValidationError("Several accounts use this email address; enroll them another way.")
+        self.student = users[0]
+        return email
+
+
+class EditEnrollmentForm(forms.ModelForm):
+    """Only the end of access is edited by hand; status changes are actions with their own rules."""
+
+    class Meta:
+        model = Enrollment
+        fields = ["expires_at"]
+        widgets = {"expires_at": AdminDateTimeInput}
+
+    def __init__(self, *args, for_user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+class EnrollmentIndexView(IndexView):
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        if not self.user_has_permission("change"):
+            return buttons
+        actions = []
+        if instance.status == Enrollment.Status.PENDING:
+            actions.append(("approve", "Approve", "check"))
+        if instance.status != Enrollment.Status.WITHDRAWN:
+            actions.append(("withdraw", "Withdraw", "cross"))
+        if instance.expires_at is not None:
+            actions.append(("extend", "Extend access", "date"))
+        for priority, (action, label, icon) in enumerate(actions, start=1):
+            buttons.append(
+                Button(
+                    label,
+                    url=action_url(action, [instance.pk], self.request),
+                    icon_name=icon,
+                    priority=priority,
+                )
+            )
+        return buttons
+
+    @cached_property
+    def header_buttons(self):
+        buttons = super().header_buttons
+        if self.user_has_permission("add"):
+            buttons.append(
+                HeaderButton("Import CSV", url=reverse("course_enrollments:import"), icon_name="upload")
+            )
+        return buttons
+
+    def to_row_dict(self, item):
+        return {field: spreadsheet_safe(value) for field, value in super().to_row_dict(item).items()}
+
+
+def action_url(action, ids, request):
+    """The bulk-action confirmation page for `ids`, returning to the current listing."""
+    query = "&".join(f"id={pk}" for pk in ids)
+    back = request.get_full_path() if request else reverse("course_enrollments:list")
+    return (
+        reverse("wagtail_bulk_action", args=["course", "enrollment", action]) + f"?{query}&next={quote(back)}"
+    )
+
+
+class EnrollmentCreateView(CreateView):
+    def form_valid(self, form):
+        """Create through `enroll(source=ADMIN)` so capacity rules and the welcome email apply."""
+        try:
+            result = enroll(form.student, form.cleaned_data["course"], source=Enrollment.Source.ADMIN)
+        except EnrollmentError as error:
+            form.add_error(None, error.message)
+            return self.form_invalid(form)
+        self.form = form
+        self.object = result.enrollment
+        log(self.object, "wagtail.create", user=self.request.user)
+        return self.save_action()
+
+    def get_success_message(self, instance):
+        return f"{instance.user} is enrolled in {instance.course} ({instance.get_status_display()})."
+
+
+class EnrollmentViewSet(SnippetViewSet):
+    model = Enrollment
+    icon = "group"
+    menu_label = "Enrollments"
+    menu_name = "enrollments"
+    menu_order = 250
+    add_to_admin_menu = True
+    url_prefix = "enrollments"
+    url_namespace = "course_enrollments"
+    copy_view_enabled = False
+    inspect_view_enabled = True
+
+    index_view_class = EnrollmentIndexView
+    add_view_class = EnrollmentCreateView
+
+    list_per_page = 50
+    ordering = ["-enrolled_at"]
+    list_display = [
+        "user",
+        Column("email", label="Email", accessor="user.email", sort_key="user__email"),
+        "course",
+        "status",
+        "source",
+        DateColumn("enrolled_at", label="Enrolled", sort_key="enrolled_at"),
+        DateColumn("expires_at", label="Access until", sort_key="expires_at"),
+    ]
+    filterset_class = EnrollmentFilterSet
+    search_fields = ["user__username", "user__email", "user__first_name", "user__last_name"]
+    search_backend_name = None  # plain database lookups: Enrollment is not in the search index
+
+    list_export = [
+        "user.username",
+        "user.email",
+        "user.get_full_name",
+        "course.title",
+        "course.slug",
+        "status",
+        "source",
+        "enrolled_at",
+        "expires_at",
+        "completed_at",
+    ]
+    export_headings = {
+        "user.username": "Username",
+        "user.email": "Email",
+        "user.get_full_name": "Name",
+        "course.title": "Course",
+        "course.slug": "Course slug",
+        "status": "Status",
+        "source": "Source",
+        "enrolled_at": "Enrolled at",
+        "expires_at": "Expires at",
+        "completed_at": "Completed at",
+    }
+    export_filename = "enrollments"
+    inspect_view_fields = ["user", "course", "status", "source", "enrolled_at", "expires_at", "completed_at"]
+
+    def get_queryset(self, request):
+        return Enrollment.objects.select_related("user", "course")
+
+    def get_form_class(self, for_update=False):
+        return EditEnrollmentForm if for_update else AddEnrollmentForm
+
+    # Plain forms (no panels): the add form has a non-model email field and the edit form one field.
+    def get_add_view_kwargs(self, **kwargs):
+        return {**super().get_add_view_kwargs(**kwargs), "panel": None}
+
+    def get_edit_view_kwargs(self, **kwargs):
+        return {**super().get_edit_view_kwargs(**kwargs), "panel": None}
+
+    @property
+    def import_view(self):
+        from course.admin_views import EnrollmentImportView
+
+        return self.construct_view(EnrollmentImportView, model=Enrollment, header_icon=self.icon)
+
+    def get_urlpatterns(self):
+        return super().get_urlpatterns() + [path("import/", self.import_view, name="import")]
