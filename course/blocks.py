@@ -1,4 +1,5 @@
-"""StreamField blocks for course overview pages and teaser articles (lesson content lives in `lessons`)."""
+"""StreamField blocks for course pages and teaser articles, and the plain content blocks (heading,
+image, quote) that lesson bodies share; gated and quiz blocks live in `lessons`."""
 
 from wagtail import blocks
 from wagtail.images.blocks import ImageChooserBlock
@@ -17,6 +18,47 @@ class InstructorBlock(blocks.StructBlock):
         template = "course/blocks/instructor.html"
 
 
+# --- content blocks shared by lesson bodies and articles ---------------------------------
+
+
+class HeadingBlock(blocks.StructBlock):
+    text = blocks.CharBlock(max_length=120)
+    level = blocks.ChoiceBlock(choices=[("h2", "Section heading"), ("h3", "Sub-heading")], default="h2")
+
+    class Meta:
+        icon = "title"
+        label = "Heading"
+        template = "course/blocks/heading.html"
+
+    def get_searchable_content(self, value):
+        return [value["text"]]  # not the level's label
+
+
+class FigureBlock(blocks.StructBlock):
+    """An image with mandatory alt text, so every image in a lesson or article is accessible."""
+
+    image = ImageChooserBlock()
+    alt_text = blocks.CharBlock(
+        max_length=250, help_text="Describe what the image shows for people who cannot see it."
+    )
+    caption = blocks.CharBlock(max_length=250, required=False)
+
+    class Meta:
+        icon = "image"
+        label = "Image"
+        template = "course/blocks/figure.html"
+
+
+class QuoteBlock(blocks.StructBlock):
+    quote = blocks.TextBlock(max_length=1000)
+    attribution = blocks.CharBlock(max_length=120, required=False)
+
+    class Meta:
+        icon = "openquote"
+        label = "Quote"
+        template = "course/blocks/quote.html"
+
+
 # --- teaser articles -------------------------------------------------------------------------
 # Articles are public marketing pages. They may point at courses and lessons, but the
 # blocks below build their template context by hand from public fields only, so a
@@ -30,42 +72,6 @@ def publicly_visible(page):
     if page is None or not page.live:
         return False
     return ancestors_live(page) and Page.objects.filter(pk=page.pk).public().exists()
-
-
-class ArticleHeadingBlock(blocks.StructBlock):
-    text = blocks.CharBlock(max_length=120)
-    level = blocks.ChoiceBlock(choices=[("h2", "Section heading"), ("h3", "Sub-heading")], default="h2")
-
-    class Meta:
-        icon = "title"
-        label = "Heading"
-        template = "course/blocks/heading.html"
-
-    def get_searchable_content(self, value):
-        return [value["text"]]  # not the level's label
-
-
-class ArticleImageBlock(blocks.StructBlock):
-    image = ImageChooserBlock()
-    alt_text = blocks.CharBlock(
-        max_length=250, help_text="Describe what the image shows for people who cannot see it."
-    )
-    caption = blocks.CharBlock(max_length=250, required=False)
-
-    class Meta:
-        icon = "image"
-        label = "Image"
-        template = "course/blocks/image.html"
-
-
-class ArticleQuoteBlock(blocks.StructBlock):
-    quote = blocks.TextBlock(max_length=1000)
-    attribution = blocks.CharBlock(max_length=120, required=False)
-
-    class Meta:
-        icon = "openquote"
-        label = "Quote"
-        template = "course/blocks/quote.html"
 
 
 class CourseCallToActionBlock(blocks.StructBlock):
@@ -139,9 +145,9 @@ def lesson_teaser(lesson, link_label=""):
 
 
 class ArticleBodyBlock(blocks.StreamBlock):
-    heading = ArticleHeadingBlock()
+    heading = HeadingBlock()
     paragraph = blocks.RichTextBlock(features=ARTICLE_RICH_TEXT_FEATURES, icon="pilcrow")
-    image = ArticleImageBlock()
-    quote = ArticleQuoteBlock()
+    image = FigureBlock()
+    quote = QuoteBlock()
     course_cta = CourseCallToActionBlock()
     lesson_teaser = LessonTeaserBlock()

@@ -10,9 +10,9 @@ from django.core.exceptions import ValidationError
 from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds.blocks import EmbedBlock
-from wagtail.images.blocks import ImageChooserBlock
 
 from course.access import allows_gated
+from course.blocks import FigureBlock, HeadingBlock, QuoteBlock
 
 # A deliberately small, safe set: no raw HTML, no embeds inside rich text.
 RICH_TEXT_FEATURES = [
@@ -27,30 +27,6 @@ RICH_TEXT_FEATURES = [
     "superscript",
     "subscript",
 ]
-
-
-class HeadingBlock(blocks.StructBlock):
-    text = blocks.CharBlock(max_length=120)
-    level = blocks.ChoiceBlock(choices=[("h2", "Section heading"), ("h3", "Sub-heading")], default="h2")
-
-    class Meta:
-        icon = "title"
-        template = "lessons/blocks/heading.html"
-
-
-class FigureBlock(blocks.StructBlock):
-    """An image with mandatory alt text, so every lesson image is accessible."""
-
-    image = ImageChooserBlock()
-    alt_text = blocks.CharBlock(
-        max_length=250, help_text="Describe what the image shows for people who cannot see it."
-    )
-    caption = blocks.CharBlock(max_length=250, required=False)
-
-    class Meta:
-        icon = "image"
-        label = "Image"
-        template = "lessons/blocks/figure.html"
 
 
 class VideoBlock(blocks.StructBlock):
@@ -88,16 +64,6 @@ class DocumentBlock(blocks.StructBlock):
         icon = "doc-full"
         label = "Document download"
         template = "lessons/blocks/document.html"
-
-
-class QuoteBlock(blocks.StructBlock):
-    quote = blocks.TextBlock(max_length=1000)
-    attribution = blocks.CharBlock(max_length=120, required=False)
-
-    class Meta:
-        icon = "openquote"
-        label = "Quote"
-        template = "lessons/blocks/quote.html"
 
 
 class KeyPointsBlock(blocks.StructBlock):

@@ -5,6 +5,7 @@ import os
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image as PILImage
@@ -26,6 +27,15 @@ DOC_CANARY = "zqdoccanary5518"
 ALT_CANARY = "zqaltcanary3306"
 IMAGE_FILE_CANARY = "zqimgfilecanary"
 ALL_CANARIES = (GATED_BLOCK_CANARY, BODY_CANARY, DOC_CANARY, ALT_CANARY, IMAGE_FILE_CANARY)
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Each test starts with an empty cache: the database rolls back between tests and may hand
+    out the same ids again, so cached renditions or rate-limit counters must not carry over."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
