@@ -209,7 +209,7 @@ def document_access(request_or_user, document):
     A document is as open as the most open place that uses it: any live page
     outside a course, a course or module page, or the non-gated part of a lesson
     the user can read. A document used nowhere is only for people who can
-    manage documents (fail closed).
+    manage that document, i.e. its collection (fail closed).
     """
     from wagtail.documents import get_document_model
     from wagtail.models import ReferenceIndex
@@ -217,7 +217,9 @@ def document_access(request_or_user, document):
 
     user = _user_of(request_or_user)
     documents_policy = policy_registry.get_by_type(get_document_model())
-    if user.is_authenticated and documents_policy.user_has_any_permission(user, ["change", "choose"]):
+    if user.is_authenticated and documents_policy.user_has_any_permission_for_instance(
+        user, ["change", "choose"], document
+    ):
         return True
     page_type = ReferenceIndex._get_base_content_type(Page)
     references = ReferenceIndex.get_references_to(document).filter(base_content_type=page_type)
@@ -235,3 +237,22 @@ def document_access(request_or_user, document):
             if allows_gated(access) or (allows(access) and not (is_gated and is_gated(content_path))):
                 return True
     return False
+
+
+def with_live_ancestors(pages):
+    """Narrow a page queryset to pages no unpublished ancestor hides (they answer 404).
+
+    The queryset form of `ancestors_live` for listings (the API): one correlated
+    subquery, so the cost does not grow with the number of unpublished pages.
+    """
+    from django.db.models import Exists, F, OuterRef
+    from django.db.models.functions import Substr
+
+    hidden_ancestor = Page.objects.filter(
+        live=False,
+        depth__gt=1,
+        depth__lt=OuterRef("depth"),
+        path=Substr(OuterRef("path"), 1, F("depth") * Page.steplen),
+    )
+    reachable = Page.objects.filter(live=True).exclude(Exists(hidden_ancestor))
+    return pages.filter(pk__in=reachable.values("pk"))  # a plain lookup, which search backends accept

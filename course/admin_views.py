@@ -16,6 +16,7 @@ from wagtail.admin.views.reports import ReportView
 from course import enrollment_import as importer
 from course.models import CoursePage, Enrollment
 from course.reports import course_report, report_sections
+from course.viewsets import spreadsheet_safe
 
 IMPORT_SIGNING_SALT = "course.enrollment-import"
 TOKEN_MAX_AGE = 60 * 60  # an hour between preview and confirmation
@@ -139,6 +140,14 @@ class CourseReportIndexView(ReportPermissionMixin, ReportView):
     list_export = ["title", "students", "pending", "completed", "withdrawn"]
     export_headings = {"title": "Course", "students": "Students (active + completed)"}
     export_filename = "course-reports"
+
+    def to_row_dict(self, item):
+        # Course titles are text a spreadsheet could run as a formula; counts stay numbers.
+        row = super().to_row_dict(item)
+        return {
+            field: spreadsheet_safe(value) if isinstance(value, str) else value
+            for field, value in row.items()
+        }
 
     @cached_property
     def columns(self):

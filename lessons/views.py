@@ -6,7 +6,7 @@ from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 
-from course.access import active_enrollment, allows
+from course.access import ENROLLED, STAFF, active_enrollment, allows
 from course.cache import private_response
 from course.progress import complete_course_if_done, mark_complete, progress_for
 from lessons.quiz import MAX_SUBMISSION_BYTES, QuizSubmissionError, find_quiz, grade, parse_answers, quizzes
@@ -15,6 +15,12 @@ from lessons.quiz import MAX_SUBMISSION_BYTES, QuizSubmissionError, find_quiz, g
 def _refusal(request, status, message):
     response = TemplateResponse(request, "lessons/action_refused.html", {"message": message}, status=status)
     return private_response(response.render())
+
+
+def _studies(access):
+    """Whether the access lets its holder work on the lesson as a student: not just read it
+    as a free preview (e.g. a preview lesson in a module that is not released to them yet)."""
+    return allows(access) and access.reason in (ENROLLED, STAFF)
 
 
 def _student_enrollment(request, lesson):
@@ -28,7 +34,7 @@ def _student_enrollment(request, lesson):
         return None, _refusal(request, 404, "This lesson is not available.")
     course = access.course
     enrollment = active_enrollment(request.user, course) if course else None
-    if enrollment is None or not allows(access):
+    if enrollment is None or not _studies(access):
         return None, _refusal(request, 403, "Only students enrolled in this course can do that.")
     return enrollment, None
 
@@ -98,7 +104,7 @@ def learner_context(request, lesson, course, access):
     from lessons.models import QuizAttempt
 
     user = request.user
-    if not allows(access) or course is None or not user.is_authenticated:
+    if not _studies(access) or course is None or not user.is_authenticated:
         enrollment = None
     elif access.enrollment is not None:
         enrollment = access.enrollment

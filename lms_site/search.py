@@ -21,7 +21,7 @@ from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 from wagtail.models import Page
 
-from course.access import lesson_access
+from course.access import allows, lesson_access
 from course.cache import private_response
 from course.models import ArticlePage, CoursePage, Enrollment
 from lessons.models import LessonPage
@@ -102,7 +102,10 @@ def private_lesson_matches(request, query):
     for lesson in lessons.order_by("path"):
         if not words <= set(_words(lesson.full_body_text())):
             continue  # cheap pre-filter; what the user may read is checked next
-        text = lesson.readable_text(lesson_access(request, lesson))
+        access = lesson_access(request, lesson)
+        if not allows(access):
+            continue  # a locked or unreachable lesson is found, if at all, by its public text only
+        text = lesson.readable_text(access)
         if words <= set(_words(text)):
             matches.append((lesson, text))
     return matches

@@ -65,6 +65,24 @@ def test_drip_after_days(catalogue, student):
     assert policy.lesson_access(student, lessons[1]).can_view
 
 
+def test_a_preview_lesson_in_an_unreleased_module_is_read_not_studied(catalogue, student):
+    course, lessons = make_course(catalogue, "Drip preview", modules=2, lessons=1)
+    preview = lessons[1]
+    preview.is_preview = True
+    preview.save_revision().publish()
+    module2 = preview.get_parent().specific
+    module2.release_after_days = 7
+    module2.save_revision().publish()
+    enroll_as(student, course)
+    assert policy.lesson_access(student, preview).reason == "preview"
+    client = Client()
+    client.force_login(student)
+    html = client.get(preview.url).content.decode()
+    assert "Body of lesson 2.1" in html and "Mark lesson complete" not in html
+    assert client.post(preview.url + "complete/").status_code == 403
+    assert not LessonCompletion.objects.filter(user=student).exists()
+
+
 def test_drip_on_date(catalogue, student):
     course, lessons = make_course(catalogue, "Dated", modules=1, lessons=1)
     module = lessons[0].get_parent().specific

@@ -13,7 +13,9 @@ from django.http import Http404
 from django.utils import timezone
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
+from rest_framework.fields import Field
 from taggit.models import TaggedItemBase
+from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.api import APIField
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -25,6 +27,31 @@ from course.access import ancestors_live
 from course.blocks import ArticleBodyBlock
 
 ARTICLES_PER_PAGE = 12
+
+
+class PublicPromotedCourseField(Field):
+    """The API's `promoted_course`, shown only while the course is publicly reachable.
+
+    Same representation as Wagtail gives a related page (id, type, URLs, title);
+    an unpublished course stays unannounced (null), as on the article page itself.
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, **kwargs)
+
+    def get_attribute(self, instance):
+        return instance.visible_promoted_course
+
+    def to_representation(self, course):
+        from wagtail.api.v2.serializers import PageSerializer, get_serializer_class
+
+        serializer_class = get_serializer_class(
+            type(course),
+            ["id", "type", "detail_url", "html_url", "title"],
+            meta_fields=["type", "detail_url", "html_url"],
+            base=PageSerializer,
+        )
+        return serializer_class(context=self.context).to_representation(course)
 
 
 class ArticleIndexPage(RoutablePageMixin, Page):
@@ -82,6 +109,43 @@ class ArticleIndexPage(RoutablePageMixin, Page):
         return super().get_sitemap_urls(request) if ancestors_live(self) else []
 
 
+def article_images(hero_image, body):
+    """Every image an article shows: its hero image and the images of its body's figure blocks."""
+    images = [hero_image] if hero_image is not None else []
+    images += [child.value["image"] for child in body or () if child.block_type == "image"]
+    return [image for image in images if image is not None]
+
+
+class ArticlePageForm(WagtailAdminPageForm):
+    """An article may show only images its editor may choose.
+
+    The image chooser lists marketers' own collection only, but the form would
+    accept any image id, including figures used inside gated lessons; an article
+    would then show that image to its editor (preview) and to everyone. Images
+    the article already uses stay accepted, so editing an article someone else
+    illustrated keeps working.
+    """
+
+    def clean(self):
+        from wagtail.images import get_image_model
+        from wagtail.permissions import policy_registry
+
+        cleaned_data = super().clean()
+        policy = policy_registry.get_by_type(get_image_model())
+        already_used = {image.pk for image in article_images(self.instance.hero_image, self.instance.body)}
+        user = self.for_user
+        for image in article_images(cleaned_data.get("hero_image"), cleaned_data.get("body")):
+            if image.pk in already_used:
+                continue
+            if user is None or not policy.user_has_any_permission_for_instance(
+                user, ["choose", "change"], image
+            ):
+                field = "hero_image" if image == cleaned_data.get("hero_image") else None
+                self.add_error(field, "You do not have permission to use one of the chosen images.")
+                break
+        return cleaned_data
+
+
 class ArticlePageTag(TaggedItemBase):
     content_object = ParentalKey("course.ArticlePage", on_delete=models.CASCADE, related_name="tagged_items")
 
@@ -121,6 +185,7 @@ class ArticlePage(Page):
 
     parent_page_types = ["course.ArticleIndexPage"]
     subpage_types = []
+    base_form_class = ArticlePageForm
 
     content_panels = Page.content_panels + [
         FieldPanel("subtitle"),
@@ -144,7 +209,8 @@ class ArticlePage(Page):
         APIField("date"),
         APIField("intro"),
         APIField("tags"),
-        APIField("promoted_course"),
+        # Only while the course is publicly reachable: an unpublished course stays unannounced.
+        APIField("promoted_course", serializer=PublicPromotedCourseField()),
     ]
 
     class Meta:
