@@ -7,11 +7,12 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
 from django.core.files.base import ContentFile
+from django.test import Client
 from django.utils import timezone
 from PIL import Image as PILImage
 from wagtail.documents.models import Document
 from wagtail.images.models import Image
-from wagtail.models import GroupPagePermission
+from wagtail.models import GroupCollectionPermission, GroupPagePermission
 
 from course.models import Enrollment
 from tests.factories import make_catalogue, make_course
@@ -111,6 +112,35 @@ def other_course(catalogue):
 def make_user(username, **extra):
     return get_user_model().objects.create_user(
         username=username, email=f"{username}@example.com", password="pw-123-long-enough", **extra
+    )
+
+
+def client_for(user, **client_kwargs):
+    """A test client logged in as `user` (anonymous for None)."""
+    client = Client(**client_kwargs)
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def body_of(response):
+    """A response's text, streamed or not."""
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    return content.decode("utf-8", "replace")
+
+
+def group_snapshot(group):
+    """Everything a role grants, comparable before and after `setup_roles` runs again."""
+    return (
+        sorted(group.permissions.values_list("content_type__app_label", "codename")),
+        sorted(
+            GroupPagePermission.objects.filter(group=group).values_list("page_id", "permission__codename")
+        ),
+        sorted(
+            GroupCollectionPermission.objects.filter(group=group).values_list(
+                "collection__name", "permission__codename"
+            )
+        ),
     )
 
 

@@ -6,7 +6,7 @@ from django.test import Client
 
 from course.enrollments import EnrollmentError, approve, enroll, expire, withdraw
 from course.models import Enrollment
-from tests.conftest import make_user
+from tests.conftest import client_for, make_user
 from tests.factories import make_course
 
 pytestmark = pytest.mark.django_db
@@ -23,12 +23,6 @@ def set_mode(course, **fields):
         setattr(course, name, value)
     course.save()
     return course
-
-
-def logged_in(user, **kwargs):
-    client = Client(**kwargs)
-    client.force_login(user)
-    return client
 
 
 def test_open_course_enrolls_at_once_and_is_idempotent(course):
@@ -109,13 +103,13 @@ def test_withdraw_and_expire_end_access_and_re_enrolling_restores_it(course):
 
 def test_enroll_route_enrolls_the_requesting_user(course):
     user = make_user("ana")
-    response = logged_in(user).post(course.url + "enroll/")
+    response = client_for(user).post(course.url + "enroll/")
     assert response.status_code == 302
     assert Enrollment.objects.get(course=course).user == user
 
 
 def test_get_on_enroll_changes_nothing(course):
-    response = logged_in(make_user("ana")).get(course.url + "enroll/")
+    response = client_for(make_user("ana")).get(course.url + "enroll/")
     assert response.status_code == 405
     assert not Enrollment.objects.exists()
 
@@ -127,7 +121,7 @@ def test_enroll_requires_login(course):
 
 
 def test_csrf_is_enforced(course):
-    client = logged_in(make_user("ana"), enforce_csrf_checks=True)
+    client = client_for(make_user("ana"), enforce_csrf_checks=True)
     assert client.post(course.url + "enroll/").status_code == 403
     assert client.post(course.url + "withdraw/").status_code == 403
     assert not Enrollment.objects.exists()
@@ -137,7 +131,7 @@ def test_mass_assignment_fields_are_ignored(course):
     set_mode(course, enrollment_mode="approval")
     victim = make_user("victim")
     attacker = make_user("attacker")
-    logged_in(attacker).post(
+    client_for(attacker).post(
         course.url + "enroll/",
         {"status": "active", "user": victim.pk, "user_id": victim.pk, "source": "admin", "expires_at": ""},
     )
@@ -149,7 +143,7 @@ def test_mass_assignment_fields_are_ignored(course):
 
 def test_wrong_code_shows_a_clear_message(course):
     set_mode(course, enrollment_mode="code", enrollment_code="PINE-2026")
-    client = logged_in(make_user("ana"))
+    client = client_for(make_user("ana"))
     response = client.post(course.url + "enroll/", {"code": "nope"})
     assert response.status_code == 400
     assert "That enrollment code is not valid for this course." in response.content.decode()
@@ -162,18 +156,18 @@ def test_wrong_code_shows_a_clear_message(course):
 
 def test_closed_and_full_courses_explain_themselves(course):
     set_mode(course, enrollment_mode="closed")
-    response = logged_in(make_user("ana")).post(course.url + "enroll/")
+    response = client_for(make_user("ana")).post(course.url + "enroll/")
     assert "Enrollment for this course is closed." in response.content.decode()
     set_mode(course, enrollment_mode="open", capacity=1)
     enroll(make_user("first"), course)
-    response = logged_in(make_user("late")).post(course.url + "enroll/")
+    response = client_for(make_user("late")).post(course.url + "enroll/")
     assert "Sorry, this course is full." in response.content.decode()
 
 
 def test_withdraw_route(course):
     user = make_user("ana")
     enroll(user, course)
-    client = logged_in(user)
+    client = client_for(user)
     assert client.get(course.url + "withdraw/").status_code == 405
     client.post(course.url + "withdraw/")
     assert Enrollment.objects.get().status == Enrollment.Status.WITHDRAWN
@@ -181,7 +175,7 @@ def test_withdraw_route(course):
 
 def test_course_page_shows_enrollment_state(course):
     user = make_user("ana")
-    client = logged_in(user)
+    client = client_for(user)
     assert "Enroll now" in client.get(course.url).content.decode()
     enroll(user, course)
     html = client.get(course.url).content.decode()
@@ -193,7 +187,7 @@ def test_dashboard_lists_my_courses_with_status(course, catalogue):
     user = make_user("ana")
     enroll(user, course)
     enroll(user, other)
-    html = logged_in(user).get("/learn/").content.decode()
+    html = client_for(user).get("/learn/").content.decode()
     assert "Enrolling" in html and "Approval Course" in html
     assert "Waiting for approval" in html
     assert Client().get("/learn/").status_code == 302

@@ -12,21 +12,11 @@ from tests.conftest import (
     IMAGE_FILE_CANARY,
     NO_ACCESS,
     WITH_ACCESS,
+    body_of,
+    client_for,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user):
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
-
-
-def body_of(response):
-    content = b"".join(response.streaming_content) if response.streaming else response.content
-    return content.decode("utf-8", "replace")
 
 
 def assert_no_canary(text, where):

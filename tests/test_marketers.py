@@ -9,12 +9,12 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from wagtail.images.models import Image
-from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission
+from wagtail.models import Collection, GroupPagePermission
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
 from course.models import ArticlePage, Enrollment
 from course.roles import MARKETERS, marketing_collection, setup_roles
-from tests.conftest import ALL_CANARIES, make_user, png_bytes
+from tests.conftest import ALL_CANARIES, group_snapshot, make_user, png_bytes
 from tests.test_articles import make_index
 
 pytestmark = pytest.mark.django_db
@@ -44,20 +44,6 @@ def refused(response):
     """Wagtail answers a forbidden admin view with 403, or a redirect away from it."""
     return response.status_code == 403 or (
         response.status_code == 302 and "/edit/" not in response["Location"]
-    )
-
-
-def group_snapshot(group):
-    return (
-        sorted(group.permissions.values_list("content_type__app_label", "codename")),
-        sorted(
-            GroupPagePermission.objects.filter(group=group).values_list("page_id", "permission__codename")
-        ),
-        sorted(
-            GroupCollectionPermission.objects.filter(group=group).values_list(
-                "collection__name", "permission__codename"
-            )
-        ),
     )
 
 

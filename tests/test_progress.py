@@ -9,16 +9,10 @@ from django.test import Client
 
 from course.enrollments import approve, enroll
 from course.models import Certificate, Enrollment, LessonCompletion
-from tests.conftest import ALL_CANARIES, enroll_as, make_user
+from tests.conftest import ALL_CANARIES, client_for, enroll_as, make_user
 from tests.factories import make_course
 
 pytestmark = pytest.mark.django_db
-
-
-def logged_in(user):
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
@@ -34,7 +28,7 @@ def test_double_post_records_one_completion(small_course):
     course, lessons = small_course
     student = make_user("ana")
     enroll_as(student, course)
-    client = logged_in(student)
+    client = client_for(student)
     assert client.post(complete_url(lessons[0])).status_code == 302
     assert client.post(complete_url(lessons[0])).status_code == 302
     assert LessonCompletion.objects.filter(user=student, lesson=lessons[0]).count() == 1
@@ -46,7 +40,7 @@ def test_not_enrolled_cannot_complete(small_course, status):
     student = make_user("ana")
     if status:
         enroll_as(student, course, status=status)
-    response = logged_in(student).post(complete_url(lessons[0]))
+    response = client_for(student).post(complete_url(lessons[0]))
     assert response.status_code == 403
     assert not LessonCompletion.objects.exists()
 
@@ -55,7 +49,7 @@ def test_complete_requires_post_and_login(small_course):
     course, lessons = small_course
     student = make_user("ana")
     enroll_as(student, course)
-    assert logged_in(student).get(complete_url(lessons[0])).status_code == 405
+    assert client_for(student).get(complete_url(lessons[0])).status_code == 405
     assert Client().post(complete_url(lessons[0])).status_code == 302
     assert not LessonCompletion.objects.exists()
 
@@ -64,7 +58,7 @@ def test_ticks_progress_and_continue(small_course):
     course, lessons = small_course
     student = make_user("ana")
     enroll_as(student, course)
-    client = logged_in(student)
+    client = client_for(student)
     html = client.get(course.url).content.decode()
     assert "0 of 2 lessons complete (0%)" in html
     assert f'href="{lessons[0].url}">Start learning' in html
@@ -81,7 +75,7 @@ def test_course_completion_issues_one_certificate_and_email(small_course, django
     course, lessons = small_course
     student = make_user("ana", first_name="Ana", last_name="Lima")
     enroll_as(student, course)
-    client = logged_in(student)
+    client = client_for(student)
     with django_capture_on_commit_callbacks(execute=True):
         for lesson in lessons:
             client.post(complete_url(lesson))
@@ -101,7 +95,7 @@ def test_certificate_pdf_and_verification(small_course):
     course, lessons = small_course
     student = make_user("ana", first_name="Ana", last_name="Lima")
     enroll_as(student, course)
-    client = logged_in(student)
+    client = client_for(student)
     for lesson in lessons:
         client.post(complete_url(lesson))
     certificate = Certificate.objects.get()
@@ -116,7 +110,7 @@ def test_certificate_pdf_and_verification(small_course):
     assert "Ana Lima" in html and course.title in html
     assert Client().get("/certificates/not-a-real-code/").status_code == 404
     # Nobody else can download it.
-    assert logged_in(make_user("eve")).get(course.url + "certificate/").status_code == 404
+    assert client_for(make_user("eve")).get(course.url + "certificate/").status_code == 404
 
 
 def test_emails_for_enrollment_and_approval_never_carry_gated_text(
@@ -135,7 +129,7 @@ def test_emails_for_enrollment_and_approval_never_carry_gated_text(
     with django_capture_on_commit_callbacks(execute=True):
         approve(pending)
     assert any("Enrollment approved" in m.subject for m in mail.outbox)
-    client = logged_in(student)
+    client = client_for(student)
     with django_capture_on_commit_callbacks(execute=True):
         for lesson in gated_course.lessons:
             client.post(complete_url(lesson))
@@ -149,7 +143,7 @@ def test_dashboard_shows_progress_and_certificates(small_course):
     course, lessons = small_course
     student = make_user("ana")
     enroll_as(student, course)
-    client = logged_in(student)
+    client = client_for(student)
     client.post(complete_url(lessons[0]))
     html = client.get("/learn/").content.decode()
     assert "1 of 2 lessons (50%)" in html and "last activity" in html
@@ -168,7 +162,7 @@ def test_dashboard_and_course_page_queries_do_not_grow(
         course, lessons = make_course(catalogue, f"Course {index}", modules=5, lessons=lessons_per_module)
         enroll_as(student, course)
         LessonCompletion.objects.create(user=student, lesson=lessons[0])
-    client = logged_in(student)
+    client = client_for(student)
     client.get("/learn/")
     with django_assert_max_num_queries(8):
         assert client.get("/learn/").status_code == 200

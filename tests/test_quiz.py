@@ -8,7 +8,7 @@ from django.test import Client
 from course.models import LessonCompletion
 from lessons.models import LessonPage, QuizAttempt
 from lessons.quiz import grade, parse_answers
-from tests.conftest import enroll_as, make_user
+from tests.conftest import client_for, enroll_as, make_user
 from tests.factories import make_course
 
 pytestmark = pytest.mark.django_db
@@ -59,12 +59,6 @@ def student(quiz_lesson):
     user = make_user("ana")
     enroll_as(user, quiz_lesson.course_page)
     return user
-
-
-def client_for(user):
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def quiz_block(lesson):

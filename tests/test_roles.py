@@ -3,24 +3,9 @@
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
-from wagtail.models import GroupCollectionPermission, GroupPagePermission
 
 from course.roles import COURSE_ADMINISTRATORS, STUDENTS, setup_roles
-from tests.conftest import make_user
-
-
-def snapshot(group):
-    return (
-        sorted(group.permissions.values_list("content_type__app_label", "codename")),
-        sorted(
-            GroupPagePermission.objects.filter(group=group).values_list("page_id", "permission__codename")
-        ),
-        sorted(
-            GroupCollectionPermission.objects.filter(group=group).values_list(
-                "collection_id", "permission__codename"
-            )
-        ),
-    )
+from tests.conftest import group_snapshot, make_user
 
 
 @pytest.fixture
@@ -34,7 +19,7 @@ def course_admin(catalogue):
 def test_course_administrators_permissions(catalogue):
     setup_roles()
     group = Group.objects.get(name=COURSE_ADMINISTRATORS)
-    model_perms, page_perms, media_perms = snapshot(group)
+    model_perms, page_perms, media_perms = group_snapshot(group)
     assert ("wagtailadmin", "access_admin") in model_perms
     assert {
         ("course", "view_enrollment"),
@@ -61,11 +46,11 @@ def test_students_have_no_admin_access(catalogue):
 def test_setup_roles_is_idempotent_and_restores_hand_edits(catalogue):
     setup_roles()
     group = Group.objects.get(name=COURSE_ADMINISTRATORS)
-    before = snapshot(group)
+    before = group_snapshot(group)
     group.permissions.add(Permission.objects.get(codename="change_user"))
     setup_roles()
     setup_roles()
-    assert snapshot(group) == before
+    assert group_snapshot(group) == before
     assert Group.objects.filter(name=COURSE_ADMINISTRATORS).count() == 1
 
 

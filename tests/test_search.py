@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 
 from lms_site.search import highlight
-from tests.conftest import ALL_CANARIES, BODY_CANARY, GATED_BLOCK_CANARY, NO_ACCESS
+from tests.conftest import ALL_CANARIES, BODY_CANARY, GATED_BLOCK_CANARY, NO_ACCESS, client_for
 from tests.factories import make_course
 from tests.test_articles import make_article, make_index, teaser
 
@@ -15,13 +15,6 @@ def search(client, query, **params):
     response = client.get("/search/", {"q": query, **params})
     assert response.status_code == 200
     return response, response.content.decode()
-
-
-def client_for(user):
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 @pytest.fixture

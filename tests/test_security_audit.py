@@ -13,7 +13,7 @@ from wagtail.test.utils.form_data import nested_form_data, streamfield
 from course.models import ArticlePage
 from course.roles import MARKETERS, marketing_collection, setup_roles
 from lessons.models import LessonPage, QuizAttempt
-from tests.conftest import DOC_CANARY, IMAGE_FILE_CANARY, enroll_as, make_user, png_bytes
+from tests.conftest import DOC_CANARY, IMAGE_FILE_CANARY, body_of, client_for, enroll_as, make_user, png_bytes
 from tests.factories import make_course
 from tests.test_articles import make_article, make_index
 from tests.test_quiz import FEEDBACK_CANARY, quiz_value, right_answers, submit
@@ -25,18 +25,6 @@ DRAFT_BODY_CANARY = "zqdraftbody2290"
 LINKED_DOC_CANARY = "zqlinkeddoc4406"
 UNANNOUNCED_CANARY = "zqunannounced5127"
 FORMULA_CANARY = '=HYPERLINK("http://zqformula.example")'
-
-
-def client_for(user):
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
-
-
-def text_of(response):
-    content = b"".join(response.streaming_content) if response.streaming else response.content
-    return content.decode("utf-8", "replace")
 
 
 def hide_under_unpublished_module(course):
@@ -65,12 +53,12 @@ def test_api_leaves_out_pages_under_an_unpublished_module(gated_course):
     ):
         response = client.get(url)
         assert response.status_code == 200, url
-        assert HIDDEN_TITLE_CANARY not in text_of(response), url
-        assert lesson.url not in text_of(response), url
+        assert HIDDEN_TITLE_CANARY not in body_of(response), url
+        assert lesson.url not in body_of(response), url
     assert client.get(f"/api/v2/pages/{lesson.pk}/").status_code == 404
-    assert HIDDEN_TITLE_CANARY not in text_of(client.get(f"/api/v2/pages/?child_of={module.pk}"))
+    assert HIDDEN_TITLE_CANARY not in body_of(client.get(f"/api/v2/pages/?child_of={module.pk}"))
     # The course itself is still listed.
-    assert gated_course.title in text_of(client.get("/api/v2/pages/?type=course.CoursePage"))
+    assert gated_course.title in body_of(client.get("/api/v2/pages/?type=course.CoursePage"))
 
 
 def test_api_leaves_out_lessons_of_an_unpublished_course(catalogue):
@@ -81,7 +69,7 @@ def test_api_leaves_out_lessons_of_an_unpublished_course(catalogue):
     lesson.save_revision().publish()
     course.unpublish()
     response = Client().get("/api/v2/pages/?type=lessons.LessonPage&fields=*")
-    assert HIDDEN_TITLE_CANARY not in text_of(response)
+    assert HIDDEN_TITLE_CANARY not in body_of(response)
     assert [item["id"] for item in response.json()["items"]] == [live_lessons[0].pk]
     assert Client().get(f"/api/v2/pages/{lesson.pk}/").status_code == 404
     assert Client().get(f"/api/v2/pages/{live_lessons[0].pk}/").status_code == 200
@@ -111,7 +99,7 @@ def test_student_search_skips_lessons_under_an_unpublished_module(gated_course):
     hide_under_unpublished_module(gated_course)
     response = client_for(student).get("/search/", {"q": "topicword"})
     assert response.context["result_count"] == 0
-    assert HIDDEN_TITLE_CANARY not in text_of(response)
+    assert HIDDEN_TITLE_CANARY not in body_of(response)
 
 
 def test_student_search_does_not_probe_a_lesson_locked_by_sequence(catalogue):
@@ -137,7 +125,7 @@ def test_draft_revisions_never_reach_anyone_but_editors(personas, gated_course):
     for name in ("anonymous", "outsider", "enrolled"):
         client = client_for(personas[name])
         for url in (members.url, f"/api/v2/pages/{members.pk}/?fields=*"):
-            assert DRAFT_BODY_CANARY not in text_of(client.get(url)), (name, url)
+            assert DRAFT_BODY_CANARY not in body_of(client.get(url)), (name, url)
         assert client.get("/search/", {"q": DRAFT_BODY_CANARY}).context["result_count"] == 0, name
         found = client.get("/api/v2/pages/", {"search": DRAFT_BODY_CANARY}).json()
         assert found["meta"]["total_count"] == 0, name
@@ -171,12 +159,12 @@ def test_rich_text_document_links_follow_the_gated_section_they_sit_in(personas,
         client = client_for(personas[name])
         assert client.get(public_doc.url).status_code == 200, name
         assert client.get(gated_doc.url).status_code in (302, 403), name
-        html = text_of(client.get(preview.url))
+        html = body_of(client.get(preview.url))
         assert public_doc.url in html
         assert gated_doc.url not in html and LINKED_DOC_CANARY not in html
     enrolled = client_for(personas["enrolled"])
     assert enrolled.get(gated_doc.url).status_code == 200
-    assert gated_doc.url in text_of(enrolled.get(preview.url))
+    assert gated_doc.url in body_of(enrolled.get(preview.url))
 
 
 def test_document_linked_only_from_a_draft_stays_closed(gated_course):
@@ -204,7 +192,7 @@ def test_document_rights_on_one_collection_do_not_open_gated_documents_elsewhere
     user.groups.add(group)
     response = client_for(user).get(gated_document.url)
     assert response.status_code == 403
-    assert DOC_CANARY not in text_of(response)
+    assert DOC_CANARY not in body_of(response)
     own = Document.objects.create(title="Handout", collection=handouts, file=ContentFile(b"x", name="h.txt"))
     assert client_for(user).get(own.url).status_code == 200  # unused, but theirs to manage
 
@@ -228,10 +216,10 @@ def test_another_students_attempt_is_never_shown(quiz_course):
     enroll_as(bob, course)
     submit(client_for(alice), lesson, right_answers(lesson))
     attempt = QuizAttempt.objects.get(user=alice)
-    html = text_of(client_for(bob).get(f"{lesson.url}?attempt={attempt.pk}"))
+    html = body_of(client_for(bob).get(f"{lesson.url}?attempt={attempt.pk}"))
     assert FEEDBACK_CANARY not in html
     assert "You scored" not in html
-    own = text_of(client_for(alice).get(f"{lesson.url}?attempt={attempt.pk}"))
+    own = body_of(client_for(alice).get(f"{lesson.url}?attempt={attempt.pk}"))
     assert FEEDBACK_CANARY in own  # the test would notice if feedback never showed at all
 
 
@@ -253,9 +241,9 @@ def test_quiz_refusals_are_private_and_quote_nothing(quiz_course):
     response = submit(client_for(student), lesson, {"q-nope": ["x"]})
     assert response.status_code == 400
     assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
-    assert FEEDBACK_CANARY not in text_of(response)
+    assert FEEDBACK_CANARY not in body_of(response)
     outsider = submit(client_for(make_user("outsider")), lesson, right_answers(lesson))
-    assert outsider.status_code == 403 and FEEDBACK_CANARY not in text_of(outsider)
+    assert outsider.status_code == 403 and FEEDBACK_CANARY not in body_of(outsider)
 
 
 # --- marketers and images ----------------------------------------------------------------------
@@ -292,7 +280,7 @@ def test_marketer_cannot_put_a_gated_lesson_image_into_an_article(marketer_clien
     data = article_form(gated_image, hero=where == "hero", body=where == "body")
     preview_url = reverse("wagtailadmin_pages:preview_on_add", args=["course", "articlepage", index.pk])
     assert marketer_client.post(preview_url, data).json()["is_valid"] is False
-    assert IMAGE_FILE_CANARY not in text_of(marketer_client.get(preview_url))
+    assert IMAGE_FILE_CANARY not in body_of(marketer_client.get(preview_url))
 
     add_url = reverse("wagtailadmin_pages:add", args=["course", "articlepage", index.pk])
     data["action-publish"] = "action-publish"
@@ -329,7 +317,7 @@ def test_course_report_export_neutralises_spreadsheet_formulas(gated_course):
     gated_course.title = FORMULA_CANARY
     gated_course.save_revision().publish()
     client = client_for(make_user("root", is_superuser=True, is_staff=True))
-    csv_text = text_of(client.get(reverse("course_reports:index") + "?export=csv"))
+    csv_text = body_of(client.get(reverse("course_reports:index") + "?export=csv"))
     rows = csv_text.splitlines()
     assert any("zqformula" in row for row in rows)
     assert not any(row.startswith(("=", '"=')) for row in rows)
