@@ -183,3 +183,20 @@ def personas(db, gated_course, other_course, editor):
 
 NO_ACCESS = ["anonymous", "outsider", "pending", "withdrawn", "expired", "other_course"]
 WITH_ACCESS = ["enrolled", "editor"]
+
+
+@pytest.fixture
+def course_admin(catalogue):
+    """A user in the "Course administrators" role, as `setup_roles` builds it."""
+    from course.roles import COURSE_ADMINISTRATORS, setup_roles
+
+    setup_roles()
+    user = make_user("courseadmin")
+    user.groups.add(Group.objects.get(name=COURSE_ADMINISTRATORS))
+    return user
+
+
+@pytest.fixture
+def course_admin_client(client, course_admin):
+    client.force_login(course_admin)
+    return client

@@ -13,7 +13,7 @@ from django.utils import timezone
 from course import enrollment_import
 from course.enrollments import EnrollmentError
 from course.models import Enrollment
-from course.roles import COURSE_ADMINISTRATORS, MARKETERS, setup_roles
+from course.roles import MARKETERS, setup_roles
 from tests.conftest import enroll_as, make_user
 from tests.factories import make_course
 
@@ -24,20 +24,6 @@ IMPORT_URL = "/admin/enrollments/import/"
 def action_url(action, *enrollments):
     ids = "&".join(f"id={e.pk}" for e in enrollments)
     return f"/admin/bulk/course/enrollment/{action}/?{ids}&next={LIST_URL}"
-
-
-@pytest.fixture
-def course_admin(catalogue):
-    setup_roles()
-    user = make_user("courseadmin")
-    user.groups.add(Group.objects.get(name=COURSE_ADMINISTRATORS))
-    return user
-
-
-@pytest.fixture
-def admin_client(client, course_admin):
-    client.force_login(course_admin)
-    return client
 
 
 @pytest.fixture
@@ -65,42 +51,42 @@ def csv_file(text, name="enrollments.csv", encoding="utf-8"):
 # --- listing, filters, search ---------------------------------------------------------------
 
 
-def test_list_filters_and_search(admin_client, approval_course, other_course):
+def test_list_filters_and_search(course_admin_client, approval_course, other_course):
     alice = make_user("alice", first_name="Alice", last_name="Ng")
     bob = make_user("bob")
     enroll_as(alice, approval_course, Enrollment.Status.PENDING)
     enroll_as(bob, approval_course)
     enroll_as(bob, other_course, Enrollment.Status.WITHDRAWN)
 
-    response = admin_client.get(LIST_URL)
+    response = course_admin_client.get(LIST_URL)
     assert response.status_code == 200
     assert len(response.context["object_list"]) == 3
 
-    pending = admin_client.get(LIST_URL, {"status": "pending"}).context["object_list"]
+    pending = course_admin_client.get(LIST_URL, {"status": "pending"}).context["object_list"]
     assert [e.user for e in pending] == [alice]
-    in_course = admin_client.get(LIST_URL, {"course": other_course.pk}).context["object_list"]
+    in_course = course_admin_client.get(LIST_URL, {"course": other_course.pk}).context["object_list"]
     assert [(e.user, e.status) for e in in_course] == [(bob, "withdrawn")]
-    by_email = admin_client.get(LIST_URL, {"q": "alice@example"}).context["object_list"]
+    by_email = course_admin_client.get(LIST_URL, {"q": "alice@example"}).context["object_list"]
     assert [e.user for e in by_email] == [alice]
-    by_name = admin_client.get(LIST_URL, {"q": "Ng"}).context["object_list"]
+    by_name = course_admin_client.get(LIST_URL, {"q": "Ng"}).context["object_list"]
     assert [e.user for e in by_name] == [alice]
     today = timezone.localdate().isoformat()
-    dated = admin_client.get(LIST_URL, {"enrolled_at_from": today, "enrolled_at_to": today}).context[
+    dated = course_admin_client.get(LIST_URL, {"enrolled_at_from": today, "enrolled_at_to": today}).context[
         "object_list"
     ]
     assert len(dated) == 3
-    assert not admin_client.get(
+    assert not course_admin_client.get(
         LIST_URL, {"enrolled_at_from": "2000-01-01", "enrolled_at_to": "2000-01-02"}
     ).context["object_list"]
 
 
 def test_list_query_count_does_not_grow_with_rows(
-    admin_client, approval_course, django_assert_max_num_queries
+    course_admin_client, approval_course, django_assert_max_num_queries
 ):
     for n in range(30):
         enroll_as(make_user(f"student{n}"), approval_course, Enrollment.Status.PENDING)
     with django_assert_max_num_queries(40):
-        response = admin_client.get(LIST_URL)
+        response = course_admin_client.get(LIST_URL)
     assert response.status_code == 200
     assert len(response.context["object_list"]) == 30
 
@@ -109,32 +95,32 @@ def test_list_query_count_does_not_grow_with_rows(
 
 
 def test_course_admin_approves_a_pending_enrollment(
-    admin_client, approval_course, django_capture_on_commit_callbacks
+    course_admin_client, approval_course, django_capture_on_commit_callbacks
 ):
     student = make_user("waiting")
     enrollment = enroll_as(student, approval_course, Enrollment.Status.PENDING)
 
-    confirm = admin_client.get(action_url("approve", enrollment))
+    confirm = course_admin_client.get(action_url("approve", enrollment))
     assert confirm.status_code == 200
     assert "waiting@example.com" in confirm.content.decode()
     assert Enrollment.objects.get(pk=enrollment.pk).status == Enrollment.Status.PENDING  # GET changes nothing
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = admin_client.post(action_url("approve", enrollment))
+        response = course_admin_client.post(action_url("approve", enrollment))
     assert response.status_code == 302
     enrollment.refresh_from_db()
     assert enrollment.status == Enrollment.Status.ACTIVE
     assert [message.to for message in mail.outbox] == [["waiting@example.com"]]
 
 
-def test_bulk_approve_reports_a_full_course_and_approves_the_rest(admin_client, approval_course):
+def test_bulk_approve_reports_a_full_course_and_approves_the_rest(course_admin_client, approval_course):
     approval_course.capacity = 1
     approval_course.save()
     first = enroll_as(make_user("first"), approval_course, Enrollment.Status.PENDING)
     second = enroll_as(make_user("second"), approval_course, Enrollment.Status.PENDING)
     withdrawn = enroll_as(make_user("third"), approval_course, Enrollment.Status.WITHDRAWN)
 
-    response = admin_client.post(action_url("approve", first, second, withdrawn), follow=True)
+    response = course_admin_client.post(action_url("approve", first, second, withdrawn), follow=True)
     text = response.content.decode()
     statuses = sorted(
         Enrollment.objects.filter(pk__in=[first.pk, second.pk]).values_list("status", flat=True)
@@ -144,41 +130,41 @@ def test_bulk_approve_reports_a_full_course_and_approves_the_rest(admin_client, 
     assert Enrollment.objects.get(pk=withdrawn.pk).status == "withdrawn"  # not pending: skipped
 
 
-def test_withdraw_and_extend_access(admin_client, gated_course):
+def test_withdraw_and_extend_access(course_admin_client, gated_course):
     ends = timezone.now() + datetime.timedelta(days=5)
     enrollment = enroll_as(make_user("learner"), gated_course, expires_at=ends)
 
-    bad = admin_client.post(action_url("extend", enrollment), {"days": "0"})
+    bad = course_admin_client.post(action_url("extend", enrollment), {"days": "0"})
     assert bad.status_code == 200
     assert "greater than or equal to 1" in bad.content.decode()
     enrollment.refresh_from_db()
     assert enrollment.expires_at == ends
 
-    assert admin_client.post(action_url("extend", enrollment), {"days": "30"}).status_code == 302
+    assert course_admin_client.post(action_url("extend", enrollment), {"days": "30"}).status_code == 302
     enrollment.refresh_from_db()
     assert enrollment.expires_at == ends + datetime.timedelta(days=30)
 
-    assert admin_client.post(action_url("withdraw", enrollment)).status_code == 302
+    assert course_admin_client.post(action_url("withdraw", enrollment)).status_code == 302
     enrollment.refresh_from_db()
     assert enrollment.status == Enrollment.Status.WITHDRAWN
 
 
-def test_bulk_action_ignores_malformed_ids(admin_client):
-    response = admin_client.get("/admin/bulk/course/enrollment/approve/?id=abc&id=1%20OR%201")
+def test_bulk_action_ignores_malformed_ids(course_admin_client):
+    response = course_admin_client.get("/admin/bulk/course/enrollment/approve/?id=abc&id=1%20OR%201")
     assert response.status_code == 200
     assert "Nothing to approve" in response.content.decode()
 
 
-def test_add_enrollment_by_email_uses_the_service(admin_client, approval_course):
+def test_add_enrollment_by_email_uses_the_service(course_admin_client, approval_course):
     make_user("newcomer")
-    response = admin_client.post(
+    response = course_admin_client.post(
         "/admin/enrollments/add/", {"email": "NEWCOMER@example.com", "course": approval_course.pk}
     )
     assert response.status_code == 302
     enrollment = Enrollment.objects.get(user__username="newcomer")
     assert (enrollment.status, enrollment.source) == ("active", "admin")  # admin bypasses approval
 
-    unknown = admin_client.post(
+    unknown = course_admin_client.post(
         "/admin/enrollments/add/", {"email": "nobody@example.com", "course": approval_course.pk}
     )
     assert unknown.status_code == 200
@@ -188,12 +174,12 @@ def test_add_enrollment_by_email_uses_the_service(admin_client, approval_course)
 # --- CSV export -----------------------------------------------------------------------------
 
 
-def test_export_csv_has_header_and_filtered_rows(admin_client, approval_course, other_course):
+def test_export_csv_has_header_and_filtered_rows(course_admin_client, approval_course, other_course):
     alice = make_user("alice", first_name="=HYPERLINK(1)", last_name="Ng")
     enroll_as(alice, approval_course, Enrollment.Status.PENDING, source="import")
     enroll_as(make_user("bob"), other_course)
 
-    response = admin_client.get(LIST_URL, {"export": "csv", "course": approval_course.pk})
+    response = course_admin_client.get(LIST_URL, {"export": "csv", "course": approval_course.pk})
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="enrollments.csv"'
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
@@ -236,13 +222,13 @@ already@example.com,other-course
 
 
 def test_import_previews_then_applies_only_good_rows_on_confirmation(
-    admin_client, approval_course, other_course
+    course_admin_client, approval_course, other_course
 ):
     good1, good2 = make_user("good1"), make_user("good2")
     already = make_user("already")
     enroll_as(already, other_course)
 
-    preview = admin_client.post(IMPORT_URL, {"file": csv_file(GOOD_AND_BAD)})
+    preview = course_admin_client.post(IMPORT_URL, {"file": csv_file(GOOD_AND_BAD)})
     assert preview.status_code == 200
     rows = {row.line: row for row in preview.context["rows"]}
     assert rows[2].ok and rows[2].action == "enroll"
@@ -258,7 +244,7 @@ def test_import_previews_then_applies_only_good_rows_on_confirmation(
     assert "Error: No active account uses this email address." in text
     assert Enrollment.objects.count() == 1, "nothing is saved before confirmation"
 
-    confirmed = admin_client.post(IMPORT_URL, {"token": preview.context["token"]})
+    confirmed = course_admin_client.post(IMPORT_URL, {"token": preview.context["token"]})
     assert confirmed.status_code == 302
     created = Enrollment.objects.filter(source="import").order_by("user__username")
     assert [(e.user, e.course_id, e.status) for e in created] == [
@@ -267,15 +253,15 @@ def test_import_previews_then_applies_only_good_rows_on_confirmation(
     ]
     assert Enrollment.objects.count() == 3
 
-    again = admin_client.post(IMPORT_URL, {"token": preview.context["token"]})
+    again = course_admin_client.post(IMPORT_URL, {"token": preview.context["token"]})
     assert again.status_code == 409, "the data changed since the preview; nothing is applied twice"
     assert Enrollment.objects.count() == 3
 
 
-def test_import_is_all_or_nothing_when_a_row_is_refused(admin_client, approval_course, monkeypatch):
+def test_import_is_all_or_nothing_when_a_row_is_refused(course_admin_client, approval_course, monkeypatch):
     make_user("one")
     make_user("two")
-    preview = admin_client.post(
+    preview = course_admin_client.post(
         IMPORT_URL,
         {
             "file": csv_file(
@@ -291,18 +277,18 @@ def test_import_is_all_or_nothing_when_a_row_is_refused(admin_client, approval_c
         return real_enroll(user, course, **kwargs)
 
     monkeypatch.setattr(enrollment_import, "enroll", enroll_then_refuse)
-    response = admin_client.post(IMPORT_URL, {"token": preview.context["token"]})
+    response = course_admin_client.post(IMPORT_URL, {"token": preview.context["token"]})
     assert response.status_code == 409
     assert "Nothing was imported" in response.content.decode()
     assert not Enrollment.objects.exists()
 
 
-def test_import_capacity_is_checked_in_the_preview(admin_client, approval_course):
+def test_import_capacity_is_checked_in_the_preview(course_admin_client, approval_course):
     approval_course.capacity = 1
     approval_course.save()
     make_user("one")
     make_user("two")
-    preview = admin_client.post(
+    preview = course_admin_client.post(
         IMPORT_URL,
         {
             "file": csv_file(
@@ -330,29 +316,33 @@ def test_import_capacity_is_checked_in_the_preview(admin_client, approval_course
         (b"email,email,course\na,b,c\n", "appears twice"),
     ],
 )
-def test_import_rejects_bad_files_with_a_message(admin_client, content, message):
-    response = admin_client.post(IMPORT_URL, {"file": csv_file(content)})
+def test_import_rejects_bad_files_with_a_message(course_admin_client, content, message):
+    response = course_admin_client.post(IMPORT_URL, {"file": csv_file(content)})
     assert response.status_code == 200
     assert message in response.content.decode()
     assert "rows" not in response.context or response.context.get("rows") is None
     assert not Enrollment.objects.exists()
 
 
-def test_import_rejects_huge_files_and_too_many_rows(admin_client, monkeypatch):
+def test_import_rejects_huge_files_and_too_many_rows(course_admin_client, monkeypatch):
     monkeypatch.setattr(enrollment_import, "MAX_BYTES", 100)
-    huge = admin_client.post(IMPORT_URL, {"file": csv_file("email,course\n" + "a@example.com,x\n" * 20)})
+    huge = course_admin_client.post(
+        IMPORT_URL, {"file": csv_file("email,course\n" + "a@example.com,x\n" * 20)}
+    )
     assert "too large" in huge.content.decode()
     monkeypatch.setattr(enrollment_import, "MAX_BYTES", 10_000)
     monkeypatch.setattr(enrollment_import, "MAX_ROWS", 3)
-    many = admin_client.post(IMPORT_URL, {"file": csv_file("email,course\n" + "a@example.com,x\n" * 4)})
+    many = course_admin_client.post(
+        IMPORT_URL, {"file": csv_file("email,course\n" + "a@example.com,x\n" * 4)}
+    )
     assert "at most 3 at a time" in many.content.decode()
 
 
-def test_import_without_a_file_and_with_a_forged_token(admin_client):
-    missing = admin_client.post(IMPORT_URL, {})
+def test_import_without_a_file_and_with_a_forged_token(course_admin_client):
+    missing = course_admin_client.post(IMPORT_URL, {})
     assert missing.status_code == 200
     assert "This field is required" in missing.content.decode()
-    forged = admin_client.post(IMPORT_URL, {"token": "forged"}, follow=True)
+    forged = course_admin_client.post(IMPORT_URL, {"token": "forged"}, follow=True)
     assert "could not be read back" in forged.content.decode()
     assert not Enrollment.objects.exists()
 
@@ -387,10 +377,10 @@ def test_marketer_and_student_are_refused(client, marketer, gated_course, url):
     assert Enrollment.objects.get(pk=enrollment.pk).status == Enrollment.Status.PENDING
 
 
-def test_dashboard_panels_show_pending_and_recent(admin_client, client, approval_course, marketer):
+def test_dashboard_panels_show_pending_and_recent(course_admin_client, client, approval_course, marketer):
     enroll_as(make_user("waiting"), approval_course, Enrollment.Status.PENDING)
     enroll_as(make_user("fresh"), approval_course)
-    text = admin_client.get("/admin/").content.decode()
+    text = course_admin_client.get("/admin/").content.decode()
     assert "Enrollment requests waiting for approval" in text
     assert "waiting@example.com" in text
     assert "Recent enrollments" in text and "fresh@example.com" in text
@@ -403,19 +393,19 @@ def test_dashboard_panels_show_pending_and_recent(admin_client, client, approval
     assert "/admin/enrollments/" not in text and "/admin/reports/courses/" not in text
 
 
-def test_row_actions_and_edit_form(admin_client, approval_course):
+def test_row_actions_and_edit_form(course_admin_client, approval_course):
     enrollment = enroll_as(make_user("waiting"), approval_course, Enrollment.Status.PENDING)
-    listing = admin_client.get(LIST_URL).content.decode()
+    listing = course_admin_client.get(LIST_URL).content.decode()
     assert f"/admin/bulk/course/enrollment/approve/?id={enrollment.pk}" in listing
     assert "/admin/enrollments/import/" in listing
 
     edit_url = f"/admin/enrollments/edit/{enrollment.pk}/"
-    assert admin_client.get(edit_url).status_code == 200
-    assert admin_client.get(f"/admin/enrollments/inspect/{enrollment.pk}/").status_code == 200
-    response = admin_client.post(edit_url, {"expires_at": "2031-01-02 10:00"})
+    assert course_admin_client.get(edit_url).status_code == 200
+    assert course_admin_client.get(f"/admin/enrollments/inspect/{enrollment.pk}/").status_code == 200
+    response = course_admin_client.post(edit_url, {"expires_at": "2031-01-02 10:00"})
     assert response.status_code == 302
     enrollment.refresh_from_db()
     assert enrollment.expires_at.year == 2031
     assert enrollment.status == Enrollment.Status.PENDING  # status is not editable by hand
-    bad = admin_client.post(edit_url, {"expires_at": "not a date"})
+    bad = course_admin_client.post(edit_url, {"expires_at": "not a date"})
     assert bad.status_code == 200 and "Enter a valid date" in bad.content.decode()

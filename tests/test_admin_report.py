@@ -3,10 +3,8 @@
 import re
 
 import pytest
-from django.contrib.auth.models import Group
 
 from course.models import Enrollment, LessonCompletion
-from course.roles import COURSE_ADMINISTRATORS, setup_roles
 from lessons.models import LessonPage, QuizAttempt
 from tests.conftest import enroll_as, make_user
 from tests.factories import make_course
@@ -67,20 +65,11 @@ def report_course(catalogue):
     return course
 
 
-@pytest.fixture
-def admin_client(client, catalogue):
-    setup_roles()
-    user = make_user("courseadmin")
-    user.groups.add(Group.objects.get(name=COURSE_ADMINISTRATORS))
-    client.force_login(user)
-    return client
-
-
 def test_report_numbers_match_the_hand_computed_fixture(
-    admin_client, report_course, django_assert_max_num_queries
+    course_admin_client, report_course, django_assert_max_num_queries
 ):
     with django_assert_max_num_queries(45):
-        response = admin_client.get(f"/admin/reports/courses/{report_course.pk}/")
+        response = course_admin_client.get(f"/admin/reports/courses/{report_course.pk}/")
     assert response.status_code == 200
     report = response.context["report"]
     assert report.counts == {"pending": 1, "active": 3, "completed": 1, "withdrawn": 1}
@@ -110,8 +99,8 @@ def test_report_numbers_match_the_hand_computed_fixture(
     assert 'width="300"' in html  # lesson 1 bar: 75% of the 400-unit bar area
 
 
-def test_report_index_lists_courses_with_counts(admin_client, report_course):
-    response = admin_client.get("/admin/reports/courses/")
+def test_report_index_lists_courses_with_counts(course_admin_client, report_course):
+    response = course_admin_client.get("/admin/reports/courses/")
     assert response.status_code == 200
     course = next(c for c in response.context["object_list"] if c.pk == report_course.pk)
     assert (course.students, course.pending, course.completed, course.withdrawn) == (4, 1, 1, 1)
@@ -119,11 +108,11 @@ def test_report_index_lists_courses_with_counts(admin_client, report_course):
 
 
 def test_report_query_count_does_not_grow_with_enrollments(
-    admin_client, report_course, django_assert_max_num_queries
+    course_admin_client, report_course, django_assert_max_num_queries
 ):
     url = f"/admin/reports/courses/{report_course.pk}/"
     with django_assert_max_num_queries(45) as small:
-        admin_client.get(url)
+        course_admin_client.get(url)
     lessons = list(LessonPage.objects.descendant_of(report_course))
     for n in range(40):
         user = make_user(f"extra{n}")
@@ -132,14 +121,14 @@ def test_report_query_count_does_not_grow_with_enrollments(
             [LessonCompletion(user=user, lesson=lesson) for lesson in lessons]
         )
     with django_assert_max_num_queries(len(small.captured_queries)):
-        response = admin_client.get(url)
+        response = course_admin_client.get(url)
     assert response.context["report"].students == 44
 
 
-def test_report_of_an_empty_course(admin_client, catalogue):
+def test_report_of_an_empty_course(course_admin_client, catalogue):
     course, _ = make_course(catalogue, "Empty", slug="empty", modules=0, lessons=0)
-    response = admin_client.get(f"/admin/reports/courses/{course.pk}/")
+    response = course_admin_client.get(f"/admin/reports/courses/{course.pk}/")
     assert response.status_code == 200
     assert response.context["report"].completion_rate == 0.0
     assert "no published lessons" in response.content.decode()
-    assert admin_client.get("/admin/reports/courses/999999/").status_code == 404
+    assert course_admin_client.get("/admin/reports/courses/999999/").status_code == 404

@@ -1,19 +1,10 @@
 """Roles: `setup_roles` builds the admin groups, is idempotent and never grants user management."""
 
-import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 
 from course.roles import COURSE_ADMINISTRATORS, STUDENTS, setup_roles
 from tests.conftest import group_snapshot, make_user
-
-
-@pytest.fixture
-def course_admin(catalogue):
-    setup_roles()
-    user = make_user("courseadmin")
-    user.groups.add(Group.objects.get(name=COURSE_ADMINISTRATORS))
-    return user
 
 
 def test_course_administrators_permissions(catalogue):

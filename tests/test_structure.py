@@ -4,24 +4,13 @@ lesson (after Wagtail's confirmation) leaves progress and completion consistent.
 import re
 
 import pytest
-from django.contrib.auth.models import Group
 
 from course.models import Certificate, CoursePage, Enrollment, LessonCompletion
 from course.progress import progress_for
 from course.reports import course_report
-from course.roles import COURSE_ADMINISTRATORS, setup_roles
 from lessons.models import LessonPage
 from tests.conftest import enroll_as, make_user
 from tests.factories import make_course
-
-
-@pytest.fixture
-def admin_client(client, catalogue):
-    setup_roles()
-    user = make_user("courseadmin")
-    user.groups.add(Group.objects.get(name=COURSE_ADMINISTRATORS))
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
@@ -42,10 +31,10 @@ def syllabus_titles(client, course):
     return re.findall(r">\s*(Lesson \d\.\d|Module \d)\s*<", syllabus)
 
 
-def test_reordering_lessons_and_modules_changes_the_syllabus(admin_client, course):
+def test_reordering_lessons_and_modules_changes_the_syllabus(course_admin_client, course):
     first_module_lessons = course.lesson_list[:3]
     moved = first_module_lessons[2]
-    response = admin_client.post(f"/admin/pages/{moved.pk}/set_position/?position=0")
+    response = course_admin_client.post(f"/admin/pages/{moved.pk}/set_position/?position=0")
     assert response.status_code == 200
     assert [e.page.title for e in fresh(course).outline.lessons][:3] == [
         "Lesson 1.3",
@@ -54,13 +43,15 @@ def test_reordering_lessons_and_modules_changes_the_syllabus(admin_client, cours
     ]
 
     module_two = fresh(course).outline.modules[1].page
-    assert admin_client.post(f"/admin/pages/{module_two.pk}/set_position/?position=0").status_code == 200
+    assert (
+        course_admin_client.post(f"/admin/pages/{module_two.pk}/set_position/?position=0").status_code == 200
+    )
     outline = fresh(course).outline
     assert [m.page.title for m in outline.modules] == ["Module 2", "Module 1"]
     assert [e.number for e in outline.lessons] == [1, 2, 3, 4, 5, 6]
     assert outline.lessons[0].page.title == "Lesson 2.1"
 
-    titles = syllabus_titles(admin_client, course)
+    titles = syllabus_titles(course_admin_client, course)
     assert titles[:8] == [
         "Module 2",
         "Lesson 2.1",
@@ -73,12 +64,12 @@ def test_reordering_lessons_and_modules_changes_the_syllabus(admin_client, cours
     ]
 
 
-def test_moving_a_lesson_to_another_module(admin_client, course):
+def test_moving_a_lesson_to_another_module(course_admin_client, course):
     lesson = course.lesson_list[0]
     module_two = fresh(course).outline.modules[1].page
     confirm_url = f"/admin/pages/{lesson.pk}/move/{module_two.pk}/confirm/"
-    assert admin_client.get(confirm_url).status_code == 200
-    assert admin_client.post(confirm_url).status_code == 302
+    assert course_admin_client.get(confirm_url).status_code == 200
+    assert course_admin_client.post(confirm_url).status_code == 302
     outline = fresh(course).outline
     assert [e.page.title for e in outline.modules[1].lessons] == [
         "Lesson 2.1",
@@ -89,7 +80,7 @@ def test_moving_a_lesson_to_another_module(admin_client, course):
     assert len(outline.modules[0].lessons) == 2
 
 
-def test_deleting_a_lesson_asks_first_and_keeps_progress_consistent(admin_client, course):
+def test_deleting_a_lesson_asks_first_and_keeps_progress_consistent(course_admin_client, course):
     lessons = course.lesson_list
     doomed = lessons[1]
     midway = make_user("midway")  # completed the doomed lesson and one other
@@ -103,12 +94,12 @@ def test_deleting_a_lesson_asks_first_and_keeps_progress_consistent(admin_client
             LessonCompletion.objects.create(user=almost, lesson=lesson)
     assert progress_for(midway, fresh(course)).done == 2
 
-    confirm = admin_client.get(f"/admin/pages/{doomed.pk}/delete/")
+    confirm = course_admin_client.get(f"/admin/pages/{doomed.pk}/delete/")
     assert confirm.status_code == 200
     assert "Are you sure you want to delete this page" in confirm.content.decode()
     assert LessonPage.objects.filter(pk=doomed.pk).exists(), "nothing happens before confirmation"
 
-    assert admin_client.post(f"/admin/pages/{doomed.pk}/delete/").status_code == 302
+    assert course_admin_client.post(f"/admin/pages/{doomed.pk}/delete/").status_code == 302
     assert not LessonPage.objects.filter(pk=doomed.pk).exists()
     assert not LessonCompletion.objects.filter(lesson_id=doomed.pk).exists()
 
