@@ -57,6 +57,7 @@ def test_results_are_paginated(catalogue):
     assert response.context["result_count"] == 12
     assert len(response.context["page_obj"]) == 10
     assert "Page 1 of 2" in html
+    assert 'href="?q=Pager&amp;page=2" rel="next"' in html  # the next link keeps the search words
     response, _ = search(Client(), "Pager", page=2)
     assert len(response.context["page_obj"]) == 2
     for bad in ("abc", "999", "-1"):
