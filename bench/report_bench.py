@@ -8,7 +8,7 @@ It builds a fresh database (SQLite in a temporary folder, or BENCH_DATABASE_URL,
 migrates and fills: use an empty database), then generates one course of MODULES x LESSONS
 lessons (a quiz in every fifth lesson), ENROLLMENTS students in a realistic mix of statuses,
 their lesson completions (a funnel: each student completed a prefix of the syllabus) and quiz
-attempts. It times the report computation alone (`course.reports.course_report` plus the
+attempts. It times the report computation alone (`course.admin.reports.course_report` plus the
 sections other apps add) and the whole admin report page rendered for a superuser, and prints
 the median and worst time and the number of SQL queries of each. Not a test: nothing is asserted.
 """
@@ -154,7 +154,7 @@ def main():
     from django.db import connection
     from django.test import Client
 
-    from course.reports import course_report, report_sections
+    from course.admin.reports import course_report, report_sections
 
     print("Migrating a fresh database…", flush=True)
     call_command("migrate", verbosity=0)

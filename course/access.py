@@ -1,7 +1,7 @@
 """The one access policy for gated course content.
 
 Every channel that can show lesson content (page serving, gated blocks, search,
-API, sitemap, document downloads, emails) asks this module and nothing else.
+API, sitemap, document downloads, images, emails) asks this module and nothing else.
 
 It fails closed: no user, a page outside any course, an unpublished ancestor or
 anything unexpected all give a locked `Access`. Decisions are made fresh on each
@@ -12,8 +12,11 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q
 from django.utils import timezone
-from wagtail.models import Page
+from wagtail.images import get_image_model
+from wagtail.models import GroupPagePermission, Page, ReferenceIndex
+from wagtail.permissions import policy_registry
 
 # Reasons, as named in the design.
 PREVIEW = "preview"
@@ -89,6 +92,32 @@ def can_edit_course(user, course):
     if user.is_superuser:
         return True
     return "change" in course.permissions_for_user(user).permissions
+
+
+def administered_courses(user):
+    """The courses whose students `user` may manage in the admin (enrollments, reports, imports).
+
+    They follow page permissions: a course is administered by whoever holds the
+    "change" page permission on it or on an ancestor (the "Course administrators"
+    role holds it on every catalogue, so it administers every course). Superusers
+    administer all courses; anyone else, none (fail closed). Which actions are
+    allowed there is the enrollment model permissions' business (course/admin/permissions.py).
+    """
+    from course.models import CoursePage
+
+    if not user.is_authenticated or not user.is_active:
+        return CoursePage.objects.none()
+    if user.is_superuser:
+        return CoursePage.objects.all()
+    subtrees = GroupPagePermission.objects.filter(
+        group__user=user,
+        permission__codename="change_page",
+        permission__content_type__app_label="wagtailcore",
+    ).values_list("page__path", flat=True)
+    within = Q()
+    for path in subtrees:
+        within |= Q(path__startswith=path)
+    return CoursePage.objects.filter(within) if within else CoursePage.objects.none()
 
 
 def active_enrollment(user, course, now=None):
@@ -203,6 +232,54 @@ def persona_access(page, persona):
     return Access(False, NOT_ENROLLED, course=course)
 
 
+def manages_in_collection(request_or_user, obj):
+    """Whether the user may choose or change `obj` (an image or a document) in its collection."""
+    user = _user_of(request_or_user)
+    if not user.is_authenticated or not user.is_active:
+        return False
+    policy = policy_registry.get_by_type(type(obj))
+    return policy.user_has_any_permission_for_instance(user, ["change", "choose"], obj)
+
+
+def _opened_by_use(user, references):
+    """Which objects, among those `references` (page -> object, from the reference index)
+    point at, some live, public page shows to `user`: their ids, as strings like the index.
+
+    The most open use wins. Pages outside a course and course or module pages
+    (their fields and hero images) are public; in a lesson, the page type that
+    offers `is_gated_content_path`, a use outside gated sections is open to whoever
+    can read the lesson, and a use inside one to whoever can read gated sections.
+    Any other page inside a course opens nothing (fail closed). The cost is a fixed
+    number of queries plus the policy's for each page in `references`.
+    """
+    from course.models import CoursePage, ModulePage
+
+    uses = {}  # page id -> object id -> content paths
+    rows = references.values_list("object_id", "to_object_id", "content_path")
+    for page_id, object_id, content_path in rows:
+        uses.setdefault(int(page_id), {}).setdefault(object_id, []).append(content_path)
+    opened = set()
+    for page in Page.objects.filter(pk__in=uses).live().public().specific():
+        waiting = {object_id: paths for object_id, paths in uses[page.pk].items() if object_id not in opened}
+        if not waiting:
+            continue
+        is_gated = getattr(page, "is_gated_content_path", None)
+        if is_gated is not None:
+            access = lesson_access(user, page)
+            for object_id, paths in waiting.items():
+                if allows_gated(access) or (allows(access) and not all(is_gated(path) for path in paths)):
+                    opened.add(object_id)
+        elif (isinstance(page, (CoursePage, ModulePage)) or course_of(page) is None) and ancestors_live(page):
+            opened.update(waiting)
+    return opened
+
+
+def _opened_for(user, obj):
+    page_type = ReferenceIndex._get_base_content_type(Page)
+    references = ReferenceIndex.get_references_to(obj).filter(base_content_type=page_type)
+    return str(obj.pk) in _opened_by_use(user, references)
+
+
 def document_access(request_or_user, document):
     """Whether the user may download `document`.
 
@@ -211,32 +288,38 @@ def document_access(request_or_user, document):
     the user can read. A document used nowhere is only for people who can
     manage that document, i.e. its collection (fail closed).
     """
-    from wagtail.documents import get_document_model
-    from wagtail.models import ReferenceIndex
-    from wagtail.permissions import policy_registry
-
     user = _user_of(request_or_user)
-    documents_policy = policy_registry.get_by_type(get_document_model())
-    if user.is_authenticated and documents_policy.user_has_any_permission_for_instance(
-        user, ["change", "choose"], document
-    ):
-        return True
-    page_type = ReferenceIndex._get_base_content_type(Page)
-    references = ReferenceIndex.get_references_to(document).filter(base_content_type=page_type)
-    paths_by_page = {}
-    for page_id, content_path in references.values_list("object_id", "content_path"):
-        paths_by_page.setdefault(int(page_id), []).append(content_path)
-    for page in Page.objects.filter(pk__in=paths_by_page).live().public().specific():
-        if course_of(page) is None:
-            if ancestors_live(page):
-                return True
-            continue
-        access = lesson_access(user, page)
-        for content_path in paths_by_page[page.pk]:
-            is_gated = getattr(page, "is_gated_content_path", None)
-            if allows_gated(access) or (allows(access) and not (is_gated and is_gated(content_path))):
-                return True
-    return False
+    return manages_in_collection(user, document) or _opened_for(user, document)
+
+
+def image_access(request_or_user, image):
+    """Whether the user may see `image` (any rendition of it), on the same rule as documents.
+
+    An image in a gated section, or in the body of a lesson that is not a free
+    preview, is only for people who can read that part; one used nowhere is only
+    for people who can choose or change it in its collection (fail closed).
+    """
+    user = _user_of(request_or_user)
+    return manages_in_collection(user, image) or _opened_for(user, image)
+
+
+def image_is_public(image):
+    """Whether anyone, logged in or not, may see `image`: then a static, cacheable URL is fine."""
+    return _opened_for(AnonymousUser(), image)
+
+
+def public_images_of(page):
+    """The ids of the images `page` shows to anyone, i.e. in its public parts.
+
+    Those images are public (the most open use wins), so their static URLs are
+    fine. One decision for all of a page's images, whose cost does not grow with
+    their number or with the other pages that use them.
+    """
+    model = get_image_model()
+    references = ReferenceIndex.get_references_for_object(page).filter(
+        to_content_type=ReferenceIndex._get_base_content_type(model)
+    )
+    return {model._meta.pk.to_python(pk) for pk in _opened_by_use(AnonymousUser(), references)}
 
 
 def with_live_ancestors(pages):

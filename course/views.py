@@ -15,6 +15,7 @@ from course.enrollments import EnrollmentError, enroll, withdraw
 from course.forms import EnrollForm
 from course.models import Certificate, Enrollment
 from course.progress import next_lesson, progress_by_course, progress_for
+from course.ratelimit import CodeAttempt
 
 
 def course_context(request, course, enroll_form=None):
@@ -49,24 +50,44 @@ def enroll_view(request, course):
     if not request.user.is_authenticated:
         return redirect_to_login(course.url)
     form = EnrollForm(request.POST, course=course)
+    status_code = 400
     if form.is_valid():
-        try:
-            result = enroll(request.user, course, code=form.cleaned_data.get("code"))
-        except EnrollmentError as error:
-            form.add_error("code" if error.code == "code" else None, error.message)
+        # A code guess is counted before the code is checked, and not checked at all (even a
+        # right one) once a limit is reached: see course/ratelimit.py.
+        attempt = (
+            CodeAttempt(request, course) if course.enrollment_mode == course.EnrollmentMode.CODE else None
+        )
+        if attempt is not None and attempt.refused:
+            form.add_error(None, attempt.message())
+            status_code = 429
         else:
-            status = result.enrollment.status
-            if status == Enrollment.Status.PENDING:
-                messages.info(
-                    request, "Your enrollment request was sent. You will get access once it is approved."
-                )
-            elif result.changed:
-                messages.success(request, f"You are enrolled in {course.title}. Enjoy the course!")
+            try:
+                result = enroll(request.user, course, code=form.cleaned_data.get("code"))
+            except EnrollmentError as error:
+                if attempt is not None and error.code == "code":
+                    attempt.wrong()
+                elif attempt is not None:
+                    attempt.not_a_guess()  # refused for another reason (e.g. full): not a wrong code
+                form.add_error("code" if error.code == "code" else None, error.message)
             else:
-                messages.info(request, "You are already enrolled in this course.")
-            return redirect(course.url)
+                if attempt is not None and result.changed:
+                    attempt.right()
+                elif attempt is not None:
+                    attempt.not_a_guess()  # already enrolled or pending: the code was not checked
+                status = result.enrollment.status
+                if status == Enrollment.Status.PENDING:
+                    messages.info(
+                        request, "Your enrollment request was sent. You will get access once it is approved."
+                    )
+                elif result.changed:
+                    messages.success(request, f"You are enrolled in {course.title}. Enjoy the course!")
+                else:
+                    messages.info(request, "You are already enrolled in this course.")
+                return redirect(course.url)
     response = course.render(request, context_overrides={"enroll_form": form})
-    response.status_code = 400
+    response.status_code = status_code
+    if status_code == 429:
+        response["Retry-After"] = str(attempt.retry_after)
     return response
 
 

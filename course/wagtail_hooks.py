@@ -5,15 +5,18 @@ from django.template.response import TemplateResponse
 from django.urls import include, path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
-from course import admin_views
 from course.access import document_access
-from course.admin_actions import BULK_ACTIONS
-from course.admin_panels import PendingApprovalsPanel, RecentEnrollmentsPanel
+from course.admin.actions import BULK_ACTIONS
+from course.admin.enrollments import EnrollmentViewSet
+from course.admin.panels import PendingApprovalsPanel, RecentEnrollmentsPanel
+from course.admin.permissions import enrollment_policy
+from course.admin.reports import CourseReportIndexView, CourseReportView, user_sees_reports
 from course.cache import private_response
+from course.models import Enrollment
 from course.structure import lesson_removed
-from course.viewsets import EnrollmentViewSet
 
 
 @hooks.register("before_serve_document")
@@ -28,6 +31,7 @@ def check_document_access(document, request):
 
 # --- course administration ------------------------------------------------------------------
 
+register_permission_policy(Enrollment, enrollment_policy, exact_class=True)
 register_snippet(EnrollmentViewSet)
 
 for bulk_action in BULK_ACTIONS:
@@ -37,16 +41,16 @@ for bulk_action in BULK_ACTIONS:
 @hooks.register("register_admin_urls")
 def course_report_urls():
     urls = [
-        path("", admin_views.CourseReportIndexView.as_view(), name="index"),
-        path("results/", admin_views.CourseReportIndexView.as_view(results_only=True), name="index_results"),
-        path("<int:course_id>/", admin_views.CourseReportView.as_view(), name="course"),
+        path("", CourseReportIndexView.as_view(), name="index"),
+        path("results/", CourseReportIndexView.as_view(results_only=True), name="index_results"),
+        path("<int:course_id>/", CourseReportView.as_view(), name="course"),
     ]
     return [path("reports/courses/", include((urls, "course_reports"), namespace="course_reports"))]
 
 
 class CourseReportsMenuItem(MenuItem):
     def is_shown(self, request):
-        return request.user.has_perm(admin_views.REPORT_PERMISSION)
+        return user_sees_reports(request.user)
 
 
 @hooks.register("register_reports_menu_item")

@@ -1,13 +1,13 @@
 """The quiz part of the course report: pass rates and average scores per quiz.
 
-Contributed to `course.reports` through the `course_report_sections` hook
+Contributed to `course.admin.reports` through the `course_report_sections` hook
 (registered in lessons/wagtail_hooks.py) because quiz attempts live here.
 One aggregate query for the attempts and one for the lesson bodies (quiz titles).
 """
 
 from django.db.models import Avg, Count, Q
 
-from course.reports import Bar, BarChart, ReportSection, percent
+from course.admin.reports import Bar, BarChart, ReportSection, percent
 from lessons.models import LessonPage, QuizAttempt
 from lessons.quiz import quizzes
 

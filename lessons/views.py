@@ -2,13 +2,16 @@
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.db import transaction
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 
 from course.access import ENROLLED, STAFF, active_enrollment, allows
 from course.cache import private_response
+from course.models import Enrollment
 from course.progress import complete_course_if_done, mark_complete, progress_for
+from lessons.models import QuizAttempt
 from lessons.quiz import MAX_SUBMISSION_BYTES, QuizSubmissionError, find_quiz, grade, parse_answers, quizzes
 
 
@@ -72,8 +75,11 @@ def complete_view(request, lesson):
 
 
 def quiz_view(request, lesson, block_id):
-    from lessons.models import QuizAttempt
+    """Grade a submission and record it as an attempt, within the quiz's attempt limit.
 
+    Counting the attempts and recording a new one happen under a lock on the student's
+    enrollment row, so simultaneous submissions cannot both pass the limit check.
+    """
     enrollment, refusal = _student_enrollment(request, lesson)
     if refusal:
         return refusal
@@ -82,18 +88,23 @@ def quiz_view(request, lesson, block_id):
     quiz = find_quiz(lesson, block_id)
     if quiz is None:
         return _refusal(request, 400, "This quiz does not exist in this lesson.")
+    data = request.POST  # read the body before taking the lock
     max_attempts = quiz.value["max_attempts"]
-    attempts = QuizAttempt.objects.filter(user=request.user, lesson=lesson, block_id=block_id)
-    if max_attempts and attempts.count() >= max_attempts:
-        return _refusal(request, 403, "You have used all your attempts at this quiz.")
-    try:
-        answers = parse_answers(quiz.value, request.POST)
-    except QuizSubmissionError as error:
-        return _refusal(request, 400, error.message)
-    score, passed, _ = grade(quiz.value, answers)
-    attempt = QuizAttempt.objects.create(
-        user=request.user, lesson=lesson, block_id=block_id, answers=answers, score=score, passed=passed
-    )
+    with transaction.atomic():
+        locked = Enrollment.objects.select_for_update().filter(pk=enrollment.pk).first()
+        if locked is None or not locked.grants_access():  # withdrawn while we waited
+            return _refusal(request, 403, "Only students enrolled in this course can do that.")
+        attempts = QuizAttempt.objects.filter(user=request.user, lesson=lesson, block_id=block_id)
+        if max_attempts and attempts.count() >= max_attempts:
+            return _refusal(request, 403, "You have used all your attempts at this quiz.")
+        try:
+            answers = parse_answers(quiz.value, data)
+        except QuizSubmissionError as error:
+            return _refusal(request, 400, error.message)
+        score, passed, _ = grade(quiz.value, answers)
+        attempt = QuizAttempt.objects.create(
+            user=request.user, lesson=lesson, block_id=block_id, answers=answers, score=score, passed=passed
+        )
     if passed and not required_quizzes_pending(request.user, lesson):
         _complete(request, lesson, enrollment)
     return redirect(f"{lesson.url}?attempt={attempt.pk}#quiz-{block_id}")

@@ -188,7 +188,7 @@ WITH_ACCESS = ["enrolled", "editor"]
 @pytest.fixture
 def course_admin(catalogue):
     """A user in the "Course administrators" role, as `setup_roles` builds it."""
-    from course.roles import COURSE_ADMINISTRATORS, setup_roles
+    from course.admin.roles import COURSE_ADMINISTRATORS, setup_roles
 
     setup_roles()
     user = make_user("courseadmin")

@@ -10,10 +10,10 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from course import enrollment_import
+from course.admin import csv_import as enrollment_import
+from course.admin.roles import MARKETERS, setup_roles
 from course.enrollments import EnrollmentError
 from course.models import Enrollment
-from course.roles import MARKETERS, setup_roles
 from tests.conftest import enroll_as, make_user
 from tests.factories import make_course
 

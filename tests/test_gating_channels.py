@@ -9,7 +9,6 @@ from tests.conftest import (
     BODY_CANARY,
     DOC_CANARY,
     GATED_BLOCK_CANARY,
-    IMAGE_FILE_CANARY,
     NO_ACCESS,
     WITH_ACCESS,
     body_of,
@@ -88,7 +87,7 @@ def test_search_for_gated_words_finds_nothing(personas, gated_course, persona):
 
 
 @pytest.mark.parametrize("persona", WITH_ACCESS)
-def test_people_with_access_see_everything(personas, gated_course, gated_document, persona):
+def test_people_with_access_see_everything(personas, gated_course, gated_document, gated_image, persona):
     client = client_for(personas[persona])
     preview, members, _ = gated_course.lessons
     preview_html = body_of(client.get(preview.url))
@@ -97,7 +96,7 @@ def test_people_with_access_see_everything(personas, gated_course, gated_documen
     assert BODY_CANARY in members_html
     assert DOC_CANARY in members_html
     assert ALT_CANARY in members_html
-    assert IMAGE_FILE_CANARY in members_html
+    assert f"/{gated_image.pk}/width-960/" in members_html  # the figure, by its signed URL
     download = client.get(gated_document.url)
     assert download.status_code == 200
     assert body_of(download) == "protocol contents"

@@ -12,8 +12,8 @@ from wagtail.images.models import Image
 from wagtail.models import Collection, GroupPagePermission
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
+from course.admin.roles import MARKETERS, marketing_collection, setup_roles
 from course.models import ArticlePage, Enrollment
-from course.roles import MARKETERS, marketing_collection, setup_roles
 from tests.conftest import ALL_CANARIES, group_snapshot, make_user, png_bytes
 from tests.test_articles import make_index
 

@@ -1,9 +1,11 @@
 """Roles: `setup_roles` builds the admin groups, is idempotent and never grants user management."""
 
+import pytest
 from django.contrib.auth.models import Group, Permission
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
-from course.roles import COURSE_ADMINISTRATORS, STUDENTS, setup_roles
+from course.access import administered_courses
+from course.admin.roles import COURSE_ADMINISTRATORS, STUDENTS, setup_roles
 from tests.conftest import group_snapshot, make_user
 
 
@@ -63,3 +65,23 @@ def test_course_admin_edits_lessons_but_not_users_or_groups(client, course_admin
         assert response.status_code in (302, 403), url
         if response.status_code == 302:
             assert "/admin/users" not in response["Location"] and "/admin/groups" not in response["Location"]
+
+
+def test_one_course_administrators_group(gated_course, other_course, capsys):
+    call_command("setup_roles", "--course", gated_course.slug)
+    call_command("setup_roles", "--course", gated_course.slug)  # idempotent
+    group = Group.objects.get(name=f"{COURSE_ADMINISTRATORS}: {gated_course.title}")
+    model_perms, page_perms, media_perms = group_snapshot(group)
+    assert {("course", "view_enrollment"), ("course", "change_enrollment")} <= set(model_perms)
+    assert {page_id for page_id, _ in page_perms} == {gated_course.pk}
+    assert {name for name, _ in media_perms} == {f"Course: {gated_course.title}"}
+    assert group.name in capsys.readouterr().out
+
+    member = make_user("oneadmin")
+    member.groups.add(group)
+    assert list(administered_courses(member)) == [gated_course]
+
+
+def test_command_refuses_an_unknown_course(catalogue):
+    with pytest.raises(CommandError, match="no-such-course"):
+        call_command("setup_roles", "--course", "no-such-course")

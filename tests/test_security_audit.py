@@ -10,8 +10,8 @@ from wagtail.images.models import Image
 from wagtail.models import Collection, GroupCollectionPermission
 from wagtail.test.utils.form_data import nested_form_data, streamfield
 
+from course.admin.roles import MARKETERS, marketing_collection, setup_roles
 from course.models import ArticlePage
-from course.roles import MARKETERS, marketing_collection, setup_roles
 from lessons.models import LessonPage, QuizAttempt
 from tests.conftest import DOC_CANARY, IMAGE_FILE_CANARY, body_of, client_for, enroll_as, make_user, png_bytes
 from tests.factories import make_course

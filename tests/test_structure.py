@@ -5,9 +5,9 @@ import re
 
 import pytest
 
+from course.admin.reports import course_report
 from course.models import Certificate, CoursePage, Enrollment, LessonCompletion
 from course.progress import progress_for
-from course.reports import course_report
 from lessons.models import LessonPage
 from tests.conftest import enroll_as, make_user
 from tests.factories import make_course

@@ -156,10 +156,28 @@ class CoursePage(RoutablePageMixin, Page):
 
     def clean(self):
         super().clean()
-        if self.enrollment_mode == self.EnrollmentMode.CODE and not self.enrollment_code.strip():
-            raise ValidationError(
-                {"enrollment_code": "Set an enrollment code, or choose another enrollment mode."}
-            )
+        # Students' codes are compared stripped; guesses are rate-limited, but a short or
+        # repetitive code is still found quickly, so refuse those.
+        self.enrollment_code = code = self.enrollment_code.strip()
+        if self.enrollment_mode == self.EnrollmentMode.CODE:
+            if not code:
+                raise ValidationError(
+                    {"enrollment_code": "Set an enrollment code, or choose another enrollment mode."}
+                )
+            if len(code) < 8:
+                raise ValidationError(
+                    {
+                        "enrollment_code": "Use at least 8 characters, so the code cannot be guessed "
+                        "(for example PINE-7Q4K-2026)."
+                    }
+                )
+            if len(set(code.lower())) < 5:
+                raise ValidationError(
+                    {
+                        "enrollment_code": "Use at least 5 different characters: codes such as "
+                        "'aaaaaaaa' or '12121212' are easy to guess."
+                    }
+                )
         if self.capacity == 0:
             raise ValidationError({"capacity": "Capacity must be at least 1; leave it empty for no limit."})
         if self.access_days == 0:

@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp import constants as csp
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
@@ -55,17 +56,20 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_tasks",
     "django_tasks_db",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "course.middleware.RejectControlCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "lms_site.csp_middleware.SiteCSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "course.cache.PrivateForAuthenticatedMiddleware",
@@ -84,6 +88,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -140,7 +145,55 @@ WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 
-# Accounts (django-allauth): email + password, verification optional unless configured.
+# Content-Security-Policy (django-csp 4). The public site runs no inline script: a <script>
+# element needs the request's nonce (`nonce="{{ CSP_NONCE }}"`) and styles come only from the
+# site's stylesheets (no style="" attributes). Wagtail's admin still renders some inline
+# <script> elements and style attributes, so URLs under the admin get their own, looser
+# policy (lms_site/csp_middleware.py). Production adds the S3 media origin to img-src.
+CSP_EMBED_ORIGINS = [  # lessons' VideoBlock: YouTube and Vimeo oEmbed iframes
+    "https://www.youtube.com",
+    "https://www.youtube-nocookie.com",
+    "https://player.vimeo.com",
+]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [csp.SELF],
+        "script-src": [csp.SELF, csp.NONCE],
+        "style-src": [csp.SELF],
+        "img-src": [csp.SELF, "data:"],
+        "font-src": [csp.SELF],
+        "connect-src": [csp.SELF],
+        "media-src": [csp.SELF],
+        "frame-src": CSP_EMBED_ORIGINS,
+        "object-src": [csp.NONE],
+        "base-uri": [csp.SELF],
+        "form-action": [csp.SELF],
+        "frame-ancestors": [csp.SELF],  # Wagtail's preview frames the site's own pages
+    },
+}
+CONTENT_SECURITY_POLICY_ADMIN = {
+    "DIRECTIVES": {
+        **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+        # Wagtail 8 renders inline <script> elements (date pickers, inline panels, filters),
+        # its JavaScript adds <style> elements and the pages carry style attributes, none with
+        # a nonce; and a nonce in script-src would switch 'unsafe-inline' off.
+        "script-src": [csp.SELF, csp.UNSAFE_INLINE],
+        "style-src": [csp.SELF, csp.UNSAFE_INLINE],
+        "img-src": [csp.SELF, "data:", "blob:", "www.gravatar.com"],  # upload previews, avatars
+        "connect-src": [csp.SELF, "https://releases.wagtail.org"],  # the dashboard's upgrade notice
+        "frame-src": [csp.SELF, *CSP_EMBED_ORIGINS],  # page preview, embed previews
+    },
+}
+
+
+def csp_with_sources(policy, directive, sources):
+    """A copy of a django-csp policy with `sources` added to one directive."""
+    directives = dict(policy["DIRECTIVES"])
+    directives[directive] = [*(directives.get(directive) or []), *sources]
+    return {**policy, "DIRECTIVES": directives}
+
+
+# Accounts (django-allauth): email + password; new accounts verify their email before logging in.
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
@@ -149,7 +202,14 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/learn/"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
-ACCOUNT_EMAIL_VERIFICATION = os.environ.get("ACCOUNT_EMAIL_VERIFICATION", "optional")
+# Sign-up must not reveal which emails have accounts. allauth hides it (same "verify your email"
+# page; the holder gets an "account already exists" email) only when verification is mandatory:
+# with "optional" a new account is logged in at once, so a taken email would show, and allauth
+# says "A user is already registered with this email address" instead. "optional" (env) trades
+# that privacy for instant log-in. Confirming the link in the same browser logs the student in.
+ACCOUNT_EMAIL_VERIFICATION = os.environ.get("ACCOUNT_EMAIL_VERIFICATION", "mandatory")
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None

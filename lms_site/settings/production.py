@@ -5,10 +5,12 @@ SECRET_KEY and ALLOWED_HOSTS. Behind a TLS-terminating proxy, set
 SECURE_PROXY_SSL_HEADER=1 so Django trusts its X-Forwarded-Proto header.
 """
 
+from urllib.parse import urlsplit
+
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env_bool
+from .base import csp_with_sources, env_bool
 
 DEBUG = False
 if not SECRET_KEY:  # noqa: F405
@@ -48,6 +50,20 @@ if AWS_STORAGE_BUCKET_NAME:
             "file_overwrite": False,
         },
     }
+    # Pages (and the admin's image choosers) load renditions by signed URLs from the bucket, so
+    # its origin joins img-src: the endpoint for path-style URLs, else the bucket's AWS hosts.
+    _endpoint = urlsplit(os.environ.get("AWS_S3_ENDPOINT_URL", ""))  # noqa: F405
+    _region = os.environ.get("AWS_S3_REGION_NAME")  # noqa: F405
+    if _endpoint.netloc:
+        CSP_MEDIA_ORIGINS = [f"{_endpoint.scheme}://{_endpoint.netloc}"]
+    else:
+        CSP_MEDIA_ORIGINS = [f"https://{AWS_STORAGE_BUCKET_NAME}.s3.amazonaws.com"]
+        if _region:
+            CSP_MEDIA_ORIGINS.append(f"https://{AWS_STORAGE_BUCKET_NAME}.s3.{_region}.amazonaws.com")
+    CONTENT_SECURITY_POLICY = csp_with_sources(CONTENT_SECURITY_POLICY, "img-src", CSP_MEDIA_ORIGINS)  # noqa: F405
+    CONTENT_SECURITY_POLICY_ADMIN = csp_with_sources(  # noqa: F405
+        CONTENT_SECURITY_POLICY_ADMIN, "img-src", CSP_MEDIA_ORIGINS
+    )
 
 # Email: SMTP from the environment.
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"

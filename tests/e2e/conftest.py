@@ -3,6 +3,9 @@
 Run with `make test-e2e` (it installs Playwright's Python package and axe-core, and sets
 E2E=1; plain `make test` leaves this folder out). A failing test saves a screenshot in
 tests/e2e/artifacts/.
+
+Every journey also watches for Content-Security-Policy violations (the `securitypolicyviolation`
+event in every frame, and Chromium's console reports): a test that raised one fails at teardown.
 """
 
 import os
@@ -47,10 +50,42 @@ def browser():
         browser.close()
 
 
+# Runs in every frame before the page's own scripts (Playwright's init scripts are not subject
+# to the page's CSP) and reports each violation to the test through an exposed binding.
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+    window.__reportCspViolation(
+        `${event.effectiveDirective} blocked ${event.blockedURI || "(inline)"} on ${event.documentURI}`
+        + (event.sourceFile ? ` (${event.sourceFile}:${event.lineNumber})` : "")
+        + (event.sample ? `: ${event.sample}` : "")
+    );
+}, true);
+"""
+
+
+def watch_csp(context, violations):
+    """Collect the Content-Security-Policy violations any page of `context` raises into `violations`."""
+    context.expose_binding("__reportCspViolation", lambda source, text: violations.append(text))
+    context.add_init_script(CSP_LISTENER)
+
+    def on_console(message):
+        if "Content Security Policy" in message.text:
+            violations.append(f"console: {message.text}")
+
+    context.on("console", on_console)
+
+
 @pytest.fixture
-def page(browser, request, live_server):
+def csp_violations():
+    """The Content-Security-Policy violations the test's pages raised so far (strings)."""
+    return []
+
+
+@pytest.fixture
+def page(browser, request, live_server, csp_violations):
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
     context.set_default_timeout(15_000)
+    watch_csp(context, csp_violations)
     page = context.new_page()
     yield page
     report = getattr(request.node, "report_call", None)
@@ -58,6 +93,7 @@ def page(browser, request, live_server):
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
     context.close()
+    assert csp_violations == [], "Content-Security-Policy violations:\n" + "\n".join(csp_violations)
 
 
 @pytest.fixture
@@ -79,7 +115,8 @@ def log_in(page, email, password):
 
 def axe_violations(page, impacts=("serious", "critical")):
     """axe-core's violations of the given impacts on the current page, as readable lines."""
-    page.add_script_tag(path=str(AXE_JS))
+    # Evaluated rather than added as a <script> tag, which the page's CSP (rightly) refuses.
+    page.evaluate(AXE_JS.read_text(encoding="utf-8"))
     result = page.evaluate("async () => await axe.run(document)")
     return [
         f"{violation['id']} ({violation['impact']}): {violation['help']} -> "

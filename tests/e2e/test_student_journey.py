@@ -14,13 +14,21 @@ GATED_LESSON = COURSE + "understanding-lower-back-pain/types-of-lower-back-pain/
 QUIZ_LESSON = COURSE + "understanding-lower-back-pain/symptoms-and-radiation/"
 
 
-def test_student_signs_up_enrolls_learns_and_sees_progress(page, demo):
+def test_student_signs_up_enrolls_learns_and_sees_progress(page, demo, mailoutbox):
     page.goto("/")
     page.get_by_role("link", name="Sign up").first.click()
     page.get_by_label("Email").fill("new.student@example.com")
     page.get_by_label("Password:", exact=True).fill("a-long-Student-passphrase-42")
     page.get_by_label("Password (again):").fill("a-long-Student-passphrase-42")
     page.get_by_role("button", name=re.compile("Sign up", re.I)).click()
+
+    # Sign-up never says whether an address has an account: every new student confirms it by
+    # the emailed link, which logs them in (same browser session).
+    expect(page.get_by_role("heading", name="Verify Your Email Address")).to_be_visible()
+    confirm_path = re.search(r"/accounts/confirm-email/[^/\s]+/", mailoutbox[-1].body).group(0)
+    page.goto(confirm_path)
+    page.get_by_role("button", name="Confirm").click()
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()
 
     page.goto(COURSE)
     page.get_by_role("button", name="Enroll now").click()

@@ -13,8 +13,8 @@ from django.db import transaction
 from wagtail.images import get_image_model
 from wagtail.models import Collection, Page, Site
 
+from course.admin.roles import COURSE_ADMINISTRATORS, MARKETERS, STUDENTS, setup_roles
 from course.models import ArticleIndexPage, ArticlePage, CourseIndexPage, CoursePage, Enrollment, ModulePage
-from course.roles import COURSE_ADMINISTRATORS, MARKETERS, STUDENTS, setup_roles
 from lessons.demo import teaser
 from lessons.demo.course import course_data
 from lessons.demo.images import FIGURES

@@ -1,16 +1,16 @@
 """Admin dashboard panels: enrollment requests waiting for approval and the latest enrollments.
 
-Shown only to users who may see enrollments; each panel is one query of at most
-`LIMIT` rows (plus a count).
+Shown only to users who may see enrollments, and only with the enrollments of
+courses they administer; each panel is one query of at most `LIMIT` rows (plus a count).
 """
 
 from django.urls import reverse
 from wagtail.admin.ui.components import Component
 
+from course.admin.permissions import enrollment_policy
 from course.models import Enrollment
 
 LIMIT = 8
-VIEW_PERMISSION = "course.view_enrollment"
 
 
 class EnrollmentPanel(Component):
@@ -22,11 +22,13 @@ class EnrollmentPanel(Component):
     def __init__(self, request):
         self.request = request
 
-    def queryset(self):
+    def queryset(self, enrollments):
+        """Narrow `enrollments` (those the user may see) to what the panel lists."""
         raise NotImplementedError
 
     def get_context_data(self, parent_context=None):
-        queryset = self.queryset()
+        user = self.request.user
+        queryset = self.queryset(enrollment_policy.instances_user_has_permission_for(user, "view"))
         return {
             "heading": self.heading,
             "panel_id": self.panel_id,
@@ -34,11 +36,11 @@ class EnrollmentPanel(Component):
             "enrollments": list(queryset.select_related("user", "course")[:LIMIT]),
             "total": queryset.count(),
             "list_url": self.list_url(),
-            "can_change": self.request.user.has_perm("course.change_enrollment"),
+            "can_change": enrollment_policy.user_has_permission(user, "change"),
         }
 
     def render_html(self, parent_context=None):
-        if not self.request.user.has_perm(VIEW_PERMISSION):
+        if not enrollment_policy.user_has_permission(self.request.user, "view"):
             return ""
         return super().render_html(parent_context)
 
@@ -50,8 +52,8 @@ class PendingApprovalsPanel(EnrollmentPanel):
     panel_id = "pending-enrollments"
     empty = "No enrollment requests are waiting."
 
-    def queryset(self):
-        return Enrollment.objects.filter(status=Enrollment.Status.PENDING).order_by("enrolled_at")
+    def queryset(self, enrollments):
+        return enrollments.filter(status=Enrollment.Status.PENDING).order_by("enrolled_at")
 
     def list_url(self):
         return reverse("course_enrollments:list") + "?status=pending"
@@ -64,8 +66,8 @@ class RecentEnrollmentsPanel(EnrollmentPanel):
     panel_id = "recent-enrollments"
     empty = "No enrollments yet."
 
-    def queryset(self):
-        return Enrollment.objects.order_by("-enrolled_at")
+    def queryset(self, enrollments):
+        return enrollments.order_by("-enrolled_at")
 
     def list_url(self):
         return reverse("course_enrollments:list")

@@ -13,9 +13,19 @@ returning a `ReportSection` or None. This keeps `course` free of imports from
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import Http404
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.views.generic import TemplateView
 from wagtail import hooks
+from wagtail.admin.ui.tables import NumberColumn, TitleColumn
+from wagtail.admin.views.generic import WagtailAdminTemplateMixin
+from wagtail.admin.views.reports import ReportView
 
+from course.admin.enrollments import spreadsheet_safe
+from course.admin.permissions import enrollment_policy
 from course.models import Enrollment, LessonCompletion
 
 SECTIONS_HOOK = "course_report_sections"
@@ -154,3 +164,95 @@ def report_sections(report):
         if section is not None:
             sections.append(section)
     return sections
+
+
+# --- admin views -----------------------------------------------------------------------------
+
+
+def user_sees_reports(user):
+    """Reports show enrollment data: they need the right to view enrollments in some course."""
+    return enrollment_policy.user_has_permission(user, "view")
+
+
+class ReportPermissionMixin:
+    def dispatch(self, request, *args, **kwargs):
+        if not user_sees_reports(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class CourseReportIndexView(ReportPermissionMixin, ReportView):
+    """Every course with its enrollment counts (one aggregate query), linking to its report."""
+
+    page_title = "Course reports"
+    header_icon = "table"
+    index_url_name = "course_reports:index"
+    index_results_url_name = "course_reports:index_results"
+    list_export = ["title", "students", "pending", "completed", "withdrawn"]
+    export_headings = {"title": "Course", "students": "Students (active + completed)"}
+    export_filename = "course-reports"
+
+    def to_row_dict(self, item):
+        # Course titles are text a spreadsheet could run as a formula; counts stay numbers.
+        row = super().to_row_dict(item)
+        return {
+            field: spreadsheet_safe(value) if isinstance(value, str) else value
+            for field, value in row.items()
+        }
+
+    @cached_property
+    def columns(self):
+        return [
+            TitleColumn(
+                "title",
+                label="Course",
+                get_url=lambda course: reverse("course_reports:course", args=[course.pk]),
+            ),
+            NumberColumn("students", label="Students"),
+            NumberColumn("pending", label="Pending"),
+            NumberColumn("completed", label="Completed"),
+            NumberColumn("withdrawn", label="Withdrawn"),
+        ]
+
+    def get_queryset(self):
+        """The courses this user administers, with their counts."""
+        statuses = Enrollment.Status
+        return enrollment_policy.courses(self.request.user).annotate(
+            students=Count(
+                "enrollments", filter=Q(enrollments__status__in=[statuses.ACTIVE, statuses.COMPLETED])
+            ),
+            pending=Count("enrollments", filter=Q(enrollments__status=statuses.PENDING)),
+            completed=Count("enrollments", filter=Q(enrollments__status=statuses.COMPLETED)),
+            withdrawn=Count("enrollments", filter=Q(enrollments__status=statuses.WITHDRAWN)),
+        )
+
+
+class CourseReportView(WagtailAdminTemplateMixin, TemplateView):
+    """One course: enrollments by status, completion, lesson funnel, plus sections other apps add."""
+
+    template_name = "course/admin/reports/course.html"
+    header_icon = "table"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not user_sees_reports(request.user):
+            raise PermissionDenied
+        # Another course's report is "not found", like any enrollment outside the user's courses.
+        self.course = enrollment_policy.courses(request.user).filter(pk=kwargs["course_id"]).first()
+        if self.course is None:
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_title(self):
+        return f"Report: {self.course.title}"
+
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [
+            {"url": reverse("course_reports:index"), "label": "Course reports"},
+            {"url": "", "label": self.course.title},
+        ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        report = course_report(self.course)
+        context.update({"course": self.course, "report": report, "sections": report_sections(report)})
+        return context

@@ -1,7 +1,9 @@
 """CSV import of enrollments: read, check every row, then apply the good rows in one transaction.
 
 The administrator first sees a preview built by `plan()` (nothing is written),
-then confirms. `apply()` re-runs through the enrollment service inside one
+then confirms (`EnrollmentImportView`, mounted by the Enrollments viewset). Rows
+may name only courses the administrator may add students to; any other course
+is reported as unknown. `apply()` re-runs through the enrollment service inside one
 transaction: if any row is refused at that point (say the course filled up in
 the meantime) the whole import is rolled back, so nothing is half-applied.
 """
@@ -11,15 +13,23 @@ import io
 from collections import Counter
 from dataclasses import dataclass
 
+from django import forms
+from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Count
 from django.db.models.functions import Lower
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.views.generic import TemplateView
+from wagtail.admin.views.generic import PermissionCheckedMixin, WagtailAdminTemplateMixin
 
+from course.admin.permissions import enrollment_policy
 from course.enrollments import EnrollmentError, enroll
-from course.models import CoursePage, Enrollment
+from course.models import Enrollment
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
@@ -149,10 +159,10 @@ def _users_by_email(emails):
     return found
 
 
-def _course_lookup():
-    """{slug / lower-case title / id: [courses]} for every course (there are few)."""
+def _course_lookup(courses):
+    """{slug / lower-case title / id: [courses]} for the given courses (there are few)."""
     lookup = {}
-    for course in CoursePage.objects.order_by("path"):
+    for course in courses.order_by("path"):
         for key in {course.slug.lower(), course.title.strip().lower(), str(course.pk)}:
             lookup.setdefault(key, []).append(course)
     return lookup
@@ -184,7 +194,7 @@ def _check(raw, users, courses):
         return row
     course_matches = courses.get(raw.course.lower(), [])
     if not course_matches:
-        row.error = f"Unknown course “{raw.course}” (use the course's slug or exact title)."
+        row.error = f"Unknown course “{raw.course}” (use the slug or exact title of a course you administer)."
         return row
     if len({course.pk for course in course_matches}) > 1:
         row.error = f"Several courses match “{raw.course}”; use the course's slug."
@@ -193,14 +203,13 @@ def _check(raw, users, courses):
     return row
 
 
-def plan(raw_rows):
-    """Check every row and decide what confirming would do; writes nothing.
-
-    A fixed number of queries whatever the number of rows.
+def plan(raw_rows, courses):
+    """Check every row against `courses` (those the importer may enroll into) and decide what
+    confirming would do; writes nothing. A fixed number of queries whatever the number of rows.
     """
     emails = {raw.email.lower() for raw in raw_rows if raw.email}
     users = _users_by_email(emails)
-    courses = _course_lookup()
+    courses = _course_lookup(courses)
     rows = [_check(raw, users, courses) for raw in raw_rows]
 
     resolved = [row for row in rows if row.ok]
@@ -279,3 +288,105 @@ def apply(rows):
                 raise ImportRefused(row, error.message) from error
             applied += 1
     return applied
+
+
+# --- the admin view ------------------------------------------------------------------------
+
+IMPORT_SIGNING_SALT = "course.enrollment-import"
+TOKEN_MAX_AGE = 60 * 60  # an hour between preview and confirmation
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file",
+        help_text=(
+            "A header row naming the columns “email” and “course” (course slug or exact title), "
+            f"then one enrollment per row. UTF-8, at most {MAX_ROWS} rows. "
+            "Other columns are ignored."
+        ),
+    )
+
+    def clean_file(self):
+        uploaded = self.cleaned_data["file"]
+        try:
+            self.raw_rows = read_csv(uploaded)
+        except ImportFileError as error:
+            raise forms.ValidationError(error.message) from error
+        return uploaded
+
+
+class EnrollmentImportView(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView):
+    """Upload → preview with a per-row report → confirm; the preview travels in a signed token."""
+
+    model = Enrollment
+    permission_required = "add"
+    template_name = "course/admin/enrollments/import.html"
+    page_title = "Import enrollments"
+    header_icon = "upload"
+    index_url_name = None
+
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [
+            {"url": reverse("course_enrollments:list"), "label": "Enrollments"},
+            {"url": "", "label": self.page_title},
+        ]
+
+    def courses(self):
+        return enrollment_policy.courses(self.request.user, "add")
+
+    def get(self, request, *args, **kwargs):
+        return self.render_to_response(self.get_context_data(form=ImportForm()))
+
+    def post(self, request, *args, **kwargs):
+        if "token" in request.POST:
+            return self.confirm(request)
+        form = ImportForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        rows = plan(form.raw_rows, self.courses())
+        return self.preview(rows, form.raw_rows, filename=form.cleaned_data["file"].name)
+
+    def preview(self, rows, raw_rows, filename, status=200):
+        payload = {
+            "user": self.request.user.pk,
+            "file": filename,
+            "rows": [[raw.line, raw.email, raw.course, raw.problem] for raw in raw_rows],
+            "expect": fingerprint(rows),
+        }
+        token = signing.dumps(payload, salt=IMPORT_SIGNING_SALT, compress=True)
+        context = self.get_context_data(rows=rows, summary=summary(rows), token=token, filename=filename)
+        return self.render_to_response(context, status=status)
+
+    def confirm(self, request):
+        try:
+            payload = signing.loads(request.POST["token"], salt=IMPORT_SIGNING_SALT, max_age=TOKEN_MAX_AGE)
+        except signing.SignatureExpired:
+            return self.restart("The preview has expired; upload the file again.")
+        except signing.BadSignature:
+            return self.restart("The import could not be read back; upload the file again.")
+        if payload.get("user") != request.user.pk:
+            raise PermissionDenied
+        raw_rows = [RawRow(*values) for values in payload["rows"]]
+        rows = plan(raw_rows, self.courses())
+        if fingerprint(rows) != payload["expect"]:
+            messages.warning(
+                request, "Enrollments changed since the preview. Check the rows again before confirming."
+            )
+            return self.preview(rows, raw_rows, payload["file"], status=409)
+        try:
+            applied = apply(rows)
+        except ImportRefused as refusal:
+            messages.error(
+                request,
+                f"Nothing was imported: line {refusal.row.line} ({refusal.row.email}) was refused: "
+                f"{refusal.message}",
+            )
+            return self.preview(plan(raw_rows, self.courses()), raw_rows, payload["file"], status=409)
+        skipped = sum(1 for row in rows if not row.ok)
+        note = f" {skipped} rows with errors were skipped." if skipped else ""
+        messages.success(request, f"Imported {applied} enrollments from {payload['file']}.{note}")
+        return redirect(reverse("course_enrollments:list") + "?source=import")
+
+    def restart(self, message):
+        messages.error(self.request, message)
+        return redirect("course_enrollments:import")

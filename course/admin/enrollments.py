@@ -2,8 +2,13 @@
 
 A `SnippetViewSet` (not a plain `ModelViewSet`) because only snippets get
 Wagtail's bulk-action framework, which the approve / withdraw / extend actions
-use (course/admin_actions.py). Every change goes through the services in
+use (course/admin/actions.py). Every change goes through the services in
 course/enrollments.py, so capacity and emails work as for students.
+
+Every view shows and changes only enrollments in courses the user administers
+(course/admin/permissions.py). The snippet chooser Wagtail adds to every snippet
+is not registered: nothing chooses an enrollment, and a chooser would be one
+more listing of students to guard.
 """
 
 from urllib.parse import quote
@@ -18,10 +23,12 @@ from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.widgets import AdminDateTimeInput, HeaderButton
 from wagtail.admin.widgets.button import Button
 from wagtail.log_actions import log
-from wagtail.snippets.views.snippets import CreateView, IndexView, SnippetViewSet
+from wagtail.snippets.views import snippets
 
+from course.admin.csv_import import EnrollmentImportView
+from course.admin.permissions import AdministeredEnrollmentMixin, enrollment_policy
 from course.enrollments import EnrollmentError, enroll
-from course.models import CoursePage, Enrollment
+from course.models import Enrollment
 
 # Values a spreadsheet would run as a formula (CSV injection); exported with a leading quote.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -32,10 +39,12 @@ def spreadsheet_safe(value):
     return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
+def administered_courses(request):
+    return enrollment_policy.courses(request.user) if request is not None else Enrollment.objects.none()
+
+
 class EnrollmentFilterSet(WagtailFilterSet):
-    course = django_filters.ModelChoiceFilter(
-        queryset=CoursePage.objects.order_by("title"), empty_label="All courses"
-    )
+    course = django_filters.ModelChoiceFilter(queryset=administered_courses, empty_label="All courses")
     status = django_filters.ChoiceFilter(
         choices=Enrollment.Status.choices, widget=forms.RadioSelect, empty_label="All"
     )
@@ -60,7 +69,8 @@ class AddEnrollmentForm(forms.ModelForm):
 
     def __init__(self, *args, for_user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["course"].queryset = CoursePage.objects.order_by("title")
+        # Only courses the administrator may add students to; for_user is always given by the view.
+        self.fields["course"].queryset = enrollment_policy.courses(for_user, "add")
         self.order_fields(["email", "course"])
 
     def clean_email(self):
@@ -86,7 +96,7 @@ class EditEnrollmentForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
 
 
-class EnrollmentIndexView(IndexView):
+class EnrollmentIndexView(snippets.IndexView):
     def get_list_more_buttons(self, instance):
         buttons = super().get_list_more_buttons(instance)
         if not self.user_has_permission("change"):
@@ -131,7 +141,11 @@ def action_url(action, ids, request):
     )
 
 
-class EnrollmentCreateView(CreateView):
+class EnrollmentCreateView(snippets.CreateView):
+    def get_form_kwargs(self):
+        # Wagtail passes for_user only to panel-built forms; the course choices depend on it.
+        return {**super().get_form_kwargs(), "for_user": self.request.user}
+
     def form_valid(self, form):
         """Create through `enroll(source=ADMIN)` so capacity rules and the welcome email apply."""
         try:
@@ -148,7 +162,27 @@ class EnrollmentCreateView(CreateView):
         return f"{instance.user} is enrolled in {instance.course} ({instance.get_status_display()})."
 
 
-class EnrollmentViewSet(SnippetViewSet):
+class EnrollmentEditView(AdministeredEnrollmentMixin, snippets.EditView):
+    pass
+
+
+class EnrollmentDeleteView(AdministeredEnrollmentMixin, snippets.DeleteView):
+    pass
+
+
+class EnrollmentInspectView(AdministeredEnrollmentMixin, snippets.InspectView):
+    pass
+
+
+class EnrollmentUsageView(AdministeredEnrollmentMixin, snippets.UsageView):
+    pass
+
+
+class EnrollmentHistoryView(AdministeredEnrollmentMixin, snippets.HistoryView):
+    pass
+
+
+class EnrollmentViewSet(snippets.SnippetViewSet):
     model = Enrollment
     icon = "group"
     menu_label = "Enrollments"
@@ -162,6 +196,11 @@ class EnrollmentViewSet(SnippetViewSet):
 
     index_view_class = EnrollmentIndexView
     add_view_class = EnrollmentCreateView
+    edit_view_class = EnrollmentEditView
+    delete_view_class = EnrollmentDeleteView
+    inspect_view_class = EnrollmentInspectView
+    usage_view_class = EnrollmentUsageView
+    history_view_class = EnrollmentHistoryView
 
     list_per_page = 50
     ordering = ["-enrolled_at"]
@@ -206,7 +245,10 @@ class EnrollmentViewSet(SnippetViewSet):
     inspect_view_fields = ["user", "course", "status", "source", "enrolled_at", "expires_at", "completed_at"]
 
     def get_queryset(self, request):
-        return Enrollment.objects.select_related("user", "course")
+        """The listing and its exports: only enrollments in courses the user administers."""
+        return enrollment_policy.instances_user_has_permission_for(request.user, "view").select_related(
+            "user", "course"
+        )
 
     def get_form_class(self, for_update=False):
         return EditEnrollmentForm if for_update else AddEnrollmentForm
@@ -220,9 +262,10 @@ class EnrollmentViewSet(SnippetViewSet):
 
     @property
     def import_view(self):
-        from course.admin_views import EnrollmentImportView
-
         return self.construct_view(EnrollmentImportView, model=Enrollment, header_icon=self.icon)
 
     def get_urlpatterns(self):
         return super().get_urlpatterns() + [path("import/", self.import_view, name="import")]
+
+    def register_chooser_viewset(self):
+        """No enrollment chooser (see the module docstring)."""

@@ -4,7 +4,8 @@ The same confirmation pages serve one enrollment (the row's menu links here
 with a single id) and many (the listing's bulk-action bar). Each action calls
 the enrollment service, so capacity limits and emails behave exactly as
 elsewhere; an enrollment a service refuses (e.g. a full course) is reported
-and the others still go through.
+and the others still go through. Only enrollments in courses the user
+administers are ever loaded (course/admin/permissions.py); other ids are ignored.
 """
 
 from django import forms
@@ -14,6 +15,7 @@ from django.utils.functional import classproperty
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 
 from course import enrollments as services
+from course.admin.permissions import enrollment_policy
 from course.models import Enrollment
 
 
@@ -34,7 +36,7 @@ class EnrollmentBulkAction(SnippetBulkAction):
         return list(Enrollment.objects.select_related("user", "course").filter(pk__in=ids))
 
     def dispatch(self, request, *args, **kwargs):
-        if not self.permission_policy.user_has_permission(request.user, "change"):
+        if not enrollment_policy.user_has_permission(request.user, "change"):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -42,12 +44,18 @@ class EnrollmentBulkAction(SnippetBulkAction):
         return True
 
     def check_perm(self, enrollment):
-        return self.permission_policy.user_has_permission_for_instance(
-            self.request.user, "change", enrollment
+        return enrollment_policy.user_has_permission_for_instance(self.request.user, "change", enrollment)
+
+    def get_all_objects_in_listing_query(self, parent_id):
+        return enrollment_policy.instances_user_has_permission_for(self.request.user, "change").values_list(
+            "pk", flat=True
         )
 
     def get_actionable_objects(self):
         objects, extra = super().get_actionable_objects()
+        # Wagtail lists objects failing check_perm by name; enrollments of other courses are
+        # dropped without a trace instead.
+        extra["items_with_no_access"] = []
         extra["items_skipped"] = [obj for obj in objects if not self.applies_to(obj)]
         return [obj for obj in objects if self.applies_to(obj)], extra
 

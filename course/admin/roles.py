@@ -80,7 +80,8 @@ def define_group(name, *, permissions=(), page_permissions=None, collection_perm
 
 
 def course_administrators():
-    """Edit the catalogue (courses, modules, lessons), manage enrollments, see course reports.
+    """Edit the catalogue (courses, modules, lessons), manage enrollments, see course reports,
+    for every course (for one course, see `administrators_of`).
 
     Page permissions sit on every catalogue page, so courses added later are
     covered; run the command again after creating a new catalogue. No user or
@@ -94,6 +95,32 @@ def course_administrators():
         permissions=[ACCESS_ADMIN, *ENROLLMENT_PERMISSIONS],
         page_permissions={page: COURSE_PAGE_PERMISSIONS for page in catalogues},
         collection_permissions=MEDIA_PERMISSIONS,
+    )
+
+
+def course_collection(course):
+    """The image and document collection of one course's administrators, created if missing."""
+    root = Collection.get_first_root_node()
+    name = f"Course: {course.title}"[:255]
+    existing = root.get_children().filter(name=name).first()
+    return existing or root.add_child(name=name)
+
+
+def administrators_of(course):
+    """A group that administers one course: its pages, its students, its reports.
+
+    Enrollment permissions are granted as for the all-course role, but they only
+    reach courses in the subtrees where the group holds "change" page
+    permissions (course/admin/permissions.py), here the one course. Images and
+    documents go in the course's own collection: the root collection holds
+    other courses' gated figures. Re-running it restores the group.
+    """
+    return define_group(
+        f"{COURSE_ADMINISTRATORS}: {course.title}"[:150],
+        permissions=[ACCESS_ADMIN, *ENROLLMENT_PERMISSIONS],
+        page_permissions={course: COURSE_PAGE_PERMISSIONS},
+        collection_permissions=MEDIA_PERMISSIONS,
+        collection=course_collection(course),
     )
 
 
