@@ -17,11 +17,9 @@ left to the web server: Django answers for image files, asking `course.access`.
 import mimetypes
 
 from django.conf import settings
-from django.contrib.auth.views import redirect_to_login
 from django.core import signing
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from wagtail.images import get_image_model
@@ -30,6 +28,7 @@ from wagtail.images.models import SourceImageIOError
 
 from course.access import image_access, image_is_public, manages_in_collection, public_images_of
 from course.cache import private_response
+from course.views import access_refused
 
 SIGNING_SALT = "course.images.serve_image"
 ORIGINAL = "original"
@@ -74,7 +73,7 @@ def serve_image(request, signature, image_id, filter_spec):
         raise Http404 from None
     image = get_object_or_404(get_image_model(), pk=image_id)
     if not image_access(request, image):
-        return refused(request)
+        return access_refused(request)
     return private_response(file_response(rendition_or_404(image, filter_spec)))
 
 
@@ -117,10 +116,3 @@ def file_response(rendition):
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'"
     return response
-
-
-def refused(request):
-    """Like a refused document download: log in first, or 403."""
-    if not request.user.is_authenticated:
-        return private_response(redirect_to_login(request.get_full_path()))
-    return private_response(TemplateResponse(request, "403.html", status=403).render())

@@ -18,6 +18,13 @@ from course.progress import next_lesson, progress_by_course, progress_for
 from course.ratelimit import CodeAttempt
 
 
+def access_refused(request):
+    """What a refused file download answers (documents, images): log in first, or 403."""
+    if not request.user.is_authenticated:
+        return private_response(redirect_to_login(request.get_full_path()))
+    return private_response(TemplateResponse(request, "403.html", status=403).render())
+
+
 def course_context(request, course, enroll_form=None):
     """What the course page shows about the current user's place in the course."""
     user = request.user

@@ -1,7 +1,5 @@
 """Wagtail hooks: other channels routed through the access policy, and the course admin area."""
 
-from django.contrib.auth.views import redirect_to_login
-from django.template.response import TemplateResponse
 from django.urls import include, path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -14,19 +12,14 @@ from course.admin.enrollments import EnrollmentViewSet
 from course.admin.panels import PendingApprovalsPanel, RecentEnrollmentsPanel
 from course.admin.permissions import enrollment_policy
 from course.admin.reports import CourseReportIndexView, CourseReportView, user_sees_reports
-from course.cache import private_response
 from course.models import Enrollment
 from course.structure import lesson_removed
+from course.views import access_refused
 
 
 @hooks.register("before_serve_document")
 def check_document_access(document, request):
-    if document_access(request, document):
-        return None
-    if not request.user.is_authenticated:
-        return private_response(redirect_to_login(request.get_full_path()))
-    response = TemplateResponse(request, "403.html", status=403)
-    return private_response(response.render())
+    return None if document_access(request, document) else access_refused(request)
 
 
 # --- course administration ------------------------------------------------------------------
