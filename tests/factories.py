@@ -2,7 +2,7 @@
 
 from wagtail.models import Page, Site
 
-from course.models import CourseIndexPage, CoursePage, ModulePage
+from course.models import ArticleIndexPage, ArticlePage, CourseIndexPage, CoursePage, ModulePage
 from lessons.models import LessonPage
 
 
@@ -71,3 +71,77 @@ def make_quiz_lesson(catalogue, title="Quiz course", max_attempts=None):
     lesson.body = [("paragraph", "<p>Read this.</p>"), ("quiz", quiz)]
     lesson.save_revision().publish()
     return course, LessonPage.objects.get(pk=lesson.pk)
+
+
+# --- teaser articles ---------------------------------------------------------------------
+
+
+def make_index(catalogue, **fields):
+    return publish(catalogue, ArticleIndexPage(title="Articles", slug="articles", **fields), revision=True)
+
+
+def make_article(index, title="Why posture matters", body=(), **fields):
+    fields.setdefault("intro", f"Intro of {title}.")
+    fields.setdefault("slug", title.lower().replace(" ", "-"))
+    return publish(index, ArticlePage(title=title, body=list(body), **fields), revision=True)
+
+
+def teaser(lesson, label=""):
+    return ("lesson_teaser", {"lesson": lesson, "link_label": label})
+
+
+# --- quizzes ---------------------------------------------------------------------------------
+
+FEEDBACK_CANARY = "zqfeedbackcanary812"
+
+
+def quiz_value(max_attempts=None, required=True, pass_mark=100):
+    return {
+        "title": "Check yourself",
+        "pass_mark": pass_mark,
+        "max_attempts": max_attempts,
+        "required": required,
+        "questions": [
+            {
+                "prompt": "Which segment of the spine?",
+                "multiple": False,
+                "choices": [{"text": "Lumbar", "correct": True}, {"text": "Cervical", "correct": False}],
+                "feedback": f"Lower back means lumbar {FEEDBACK_CANARY}",
+            },
+            {
+                "prompt": "Which are chronic causes?",
+                "multiple": True,
+                "choices": [
+                    {"text": "Osteoarthritis", "correct": True},
+                    {"text": "Disc degeneration", "correct": True},
+                    {"text": "A fall", "correct": False},
+                ],
+                "feedback": "",
+            },
+        ],
+    }
+
+
+def quiz_block(lesson):
+    return next(child for child in lesson.body if child.block_type == "quiz")
+
+
+def ids(lesson):
+    """(question ids, {choice text: choice id})."""
+    block = quiz_block(lesson)
+    questions = [q.id for q in block.value["questions"].bound_blocks]
+    choices = {
+        c.value["text"]: c.id
+        for q in block.value["questions"].bound_blocks
+        for c in q.value["choices"].bound_blocks
+    }
+    return questions, choices
+
+
+def submit(client, lesson, data, block_id=None):
+    return client.post(f"{lesson.url}quiz/{block_id or quiz_block(lesson).id}/", data)
+
+
+def right_answers(lesson):
+    (q1, q2), c = ids(lesson)
+    return {f"q-{q1}": [c["Lumbar"]], f"q-{q2}": [c["Osteoarthritis"], c["Disc degeneration"]]}

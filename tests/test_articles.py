@@ -15,23 +15,9 @@ from course.models import ArticleIndexPage, ArticlePage, CourseIndexPage, Course
 from lessons.demo.article import load_article
 from lessons.models import LessonPage
 from tests.conftest import ALL_CANARIES, NO_ACCESS, WITH_ACCESS, enroll_as, make_user
-from tests.factories import publish
+from tests.factories import make_article, make_index, teaser
 
 pytestmark = pytest.mark.django_db
-
-
-def make_index(catalogue, **fields):
-    return publish(catalogue, ArticleIndexPage(title="Articles", slug="articles", **fields), revision=True)
-
-
-def make_article(index, title="Why posture matters", body=(), **fields):
-    fields.setdefault("intro", f"Intro of {title}.")
-    fields.setdefault("slug", title.lower().replace(" ", "-"))
-    return publish(index, ArticlePage(title=title, body=list(body), **fields), revision=True)
-
-
-def teaser(lesson, label=""):
-    return ("lesson_teaser", {"lesson": lesson, "link_label": label})
 
 
 def html_of(response):

@@ -10,8 +10,7 @@ from wagtail.images.models import Image
 
 from course.models import CoursePage, Enrollment
 from tests.conftest import enroll_as, make_user, png_bytes
-from tests.factories import make_course
-from tests.test_articles import make_article, make_index
+from tests.factories import make_article, make_course, make_index
 
 pytestmark = pytest.mark.django_db
 

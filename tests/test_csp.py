@@ -12,8 +12,8 @@ from django.template.loader import render_to_string
 from django.test import Client
 
 from tests.conftest import client_for, enroll_as, make_user
-from tests.test_articles import make_article, make_index
-from tests.test_production_settings import run_with_production_settings
+from tests.factories import make_article, make_index
+from tests.processes import run_with_production_settings
 
 pytestmark = pytest.mark.django_db
 

@@ -13,6 +13,7 @@ from wagtail.models import Page, Site
 from course.models import CourseIndexPage, CoursePage, Enrollment, ModulePage
 from lessons.demo.article import load_article
 from lessons.models import LessonPage
+from tests.budgets import LESSON_PAGE_IMAGE_QUERIES, LESSON_PAGE_MAX_QUERIES
 
 pytestmark = pytest.mark.django_db
 
@@ -118,8 +119,6 @@ def test_refuses_known_passwords_without_debug(db, settings):
 
 
 def test_demo_lesson_page_queries_are_bounded(demo, django_assert_max_num_queries):
-    from tests.test_query_counts import LESSON_PAGE_IMAGE_QUERIES, LESSON_PAGE_MAX_QUERIES
-
     client = Client()
     client.force_login(get_user_model().objects.get(username="student"))
     for lesson in LessonPage.objects.descendant_of(demo):

@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 
 from tests.conftest import ALL_CANARIES, png_bytes
-from tests.test_articles import make_article, make_index, teaser
+from tests.factories import make_article, make_index, teaser
 
 pytestmark = pytest.mark.django_db
 

@@ -18,6 +18,7 @@ from wagtail.images.models import Image, Rendition
 from course.images import signed_image_url
 from course.models import Enrollment
 from lessons.models import LessonPage
+from tests.budgets import LESSON_PAGE_IMAGE_QUERIES, LESSON_PAGE_MAX_QUERIES
 from tests.conftest import (
     IMAGE_FILE_CANARY,
     NO_ACCESS,
@@ -28,9 +29,7 @@ from tests.conftest import (
     make_user,
     png_bytes,
 )
-from tests.factories import make_course
-from tests.test_articles import make_article, make_index
-from tests.test_query_counts import LESSON_PAGE_IMAGE_QUERIES, LESSON_PAGE_MAX_QUERIES
+from tests.factories import make_article, make_course, make_index
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfiel
 from course.admin.roles import MARKETERS, marketing_collection, setup_roles
 from course.models import ArticlePage, Enrollment
 from tests.conftest import ALL_CANARIES, group_snapshot, make_user, png_bytes
-from tests.test_articles import make_index
+from tests.factories import make_index
 
 pytestmark = pytest.mark.django_db
 

@@ -3,15 +3,10 @@
 import pytest
 from django.test import Client
 
+from tests.budgets import COURSE_PAGE_MAX_QUERIES, LESSON_PAGE_MAX_QUERIES
 from tests.conftest import enroll_as, make_user
 from tests.factories import make_course
 
-# One budget per page type, whatever the size of the course.
-LESSON_PAGE_MAX_QUERIES = 24
-# A lesson that shows images decides once which of them it shows publicly (static URLs) and which
-# get signed ones: a fixed 6 queries, whatever the number of images (course.access.public_images_of).
-LESSON_PAGE_IMAGE_QUERIES = 6
-COURSE_PAGE_MAX_QUERIES = 17
 SIZES = [(2, 2), (10, 20)]
 
 

@@ -9,38 +9,9 @@ from course.models import LessonCompletion
 from lessons.models import LessonPage, QuizAttempt
 from lessons.quiz import grade, parse_answers
 from tests.conftest import client_for, enroll_as, make_user
-from tests.factories import make_course
+from tests.factories import FEEDBACK_CANARY, ids, make_course, quiz_block, quiz_value, right_answers, submit
 
 pytestmark = pytest.mark.django_db
-
-FEEDBACK_CANARY = "zqfeedbackcanary812"
-
-
-def quiz_value(max_attempts=None, required=True, pass_mark=100):
-    return {
-        "title": "Check yourself",
-        "pass_mark": pass_mark,
-        "max_attempts": max_attempts,
-        "required": required,
-        "questions": [
-            {
-                "prompt": "Which segment of the spine?",
-                "multiple": False,
-                "choices": [{"text": "Lumbar", "correct": True}, {"text": "Cervical", "correct": False}],
-                "feedback": f"Lower back means lumbar {FEEDBACK_CANARY}",
-            },
-            {
-                "prompt": "Which are chronic causes?",
-                "multiple": True,
-                "choices": [
-                    {"text": "Osteoarthritis", "correct": True},
-                    {"text": "Disc degeneration", "correct": True},
-                    {"text": "A fall", "correct": False},
-                ],
-                "feedback": "",
-            },
-        ],
-    }
 
 
 @pytest.fixture
@@ -59,31 +30,6 @@ def student(quiz_lesson):
     user = make_user("ana")
     enroll_as(user, quiz_lesson.course_page)
     return user
-
-
-def quiz_block(lesson):
-    return next(child for child in lesson.body if child.block_type == "quiz")
-
-
-def ids(lesson):
-    """(question ids, {choice text: choice id})."""
-    block = quiz_block(lesson)
-    questions = [q.id for q in block.value["questions"].bound_blocks]
-    choices = {
-        c.value["text"]: c.id
-        for q in block.value["questions"].bound_blocks
-        for c in q.value["choices"].bound_blocks
-    }
-    return questions, choices
-
-
-def submit(client, lesson, data, block_id=None):
-    return client.post(f"{lesson.url}quiz/{block_id or quiz_block(lesson).id}/", data)
-
-
-def right_answers(lesson):
-    (q1, q2), c = ids(lesson)
-    return {f"q-{q1}": [c["Lumbar"]], f"q-{q2}": [c["Osteoarthritis"], c["Disc degeneration"]]}
 
 
 def test_unsubmitted_quiz_html_carries_no_marker_of_correct_answers(quiz_lesson, student):

@@ -5,8 +5,7 @@ from django.test import Client
 
 from lms_site.search import highlight
 from tests.conftest import ALL_CANARIES, BODY_CANARY, GATED_BLOCK_CANARY, NO_ACCESS, client_for
-from tests.factories import make_course
-from tests.test_articles import make_article, make_index, teaser
+from tests.factories import make_article, make_course, make_index, teaser
 
 pytestmark = pytest.mark.django_db
 

@@ -14,9 +14,15 @@ from course.admin.roles import MARKETERS, marketing_collection, setup_roles
 from course.models import ArticlePage
 from lessons.models import LessonPage, QuizAttempt
 from tests.conftest import DOC_CANARY, IMAGE_FILE_CANARY, body_of, client_for, enroll_as, make_user, png_bytes
-from tests.factories import make_course
-from tests.test_articles import make_article, make_index
-from tests.test_quiz import FEEDBACK_CANARY, quiz_value, right_answers, submit
+from tests.factories import (
+    FEEDBACK_CANARY,
+    make_article,
+    make_course,
+    make_index,
+    quiz_value,
+    right_answers,
+    submit,
+)
 
 pytestmark = pytest.mark.django_db
 
