@@ -52,23 +52,11 @@ def make_course(catalogue, title="Course", slug=None, modules=2, lessons=2, body
 
 
 def make_quiz_lesson(catalogue, title="Quiz course", max_attempts=None):
-    """A live one-lesson course whose lesson holds a required one-question quiz ("Lumbar" is right);
-    returns (course, lesson) with the quiz published through a revision, as an editor would."""
+    """A live one-lesson course whose lesson holds a required quiz (`quiz_value`) that answering
+    the first question right ("Lumbar") passes; returns (course, lesson), published through a
+    revision as an editor would."""
     course, (lesson,) = make_course(catalogue, title, modules=1, lessons=1)
-    question = {
-        "prompt": "Which segment of the spine?",
-        "multiple": False,
-        "choices": [{"text": "Lumbar", "correct": True}, {"text": "Cervical", "correct": False}],
-        "feedback": "",
-    }
-    quiz = {
-        "title": "Check yourself",
-        "pass_mark": 100,
-        "max_attempts": max_attempts,
-        "required": True,
-        "questions": [question],
-    }
-    lesson.body = [("paragraph", "<p>Read this.</p>"), ("quiz", quiz)]
+    lesson.body = [("paragraph", "<p>Read this.</p>"), ("quiz", quiz_value(max_attempts, pass_mark=50))]
     lesson.save_revision().publish()
     return course, LessonPage.objects.get(pk=lesson.pk)
 
