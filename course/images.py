@@ -16,7 +16,6 @@ left to the web server: Django answers for image files, asking `course.access`.
 
 import mimetypes
 
-from django.conf import settings
 from django.core import signing
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
@@ -26,8 +25,9 @@ from wagtail.images import get_image_model
 from wagtail.images.exceptions import InvalidFilterSpecError
 from wagtail.images.models import SourceImageIOError
 
+from course import conf
 from course.access import image_access, image_is_public, manages_in_collection, public_images_of
-from course.cache import private_response
+from course.cache_headers import private_response
 from course.views import access_refused
 
 SIGNING_SALT = "course.images.serve_image"
@@ -36,7 +36,7 @@ ORIGINAL = "original"
 
 def url_max_age():
     """Seconds a signed image URL stays valid, and a public image may sit in a cache."""
-    return getattr(settings, "PINEWOOD_IMAGE_URL_MAX_AGE", 60 * 60)
+    return conf.image_url_max_age()
 
 
 def _signer():

@@ -8,7 +8,7 @@ slip past the limit; callers give back attempts that turn out not to count.
 
 Enrollment codes: wrong codes are limited per user and course, per user and per client IP
 (`REMOTE_ADDR`; behind a proxy, the proxy or server must set it to the client's address, since
-`X-Forwarded-For` can be forged). Settings, with their defaults in `code_limits()`:
+`X-Forwarded-For` can be forged). Settings, with their defaults in `course/conf.py`:
 PINEWOOD_ENROLLMENT_CODE_ATTEMPTS (per user and course), PINEWOOD_ENROLLMENT_CODE_USER_ATTEMPTS,
 PINEWOOD_ENROLLMENT_CODE_IP_ATTEMPTS and PINEWOOD_ENROLLMENT_CODE_WINDOW (seconds).
 """
@@ -19,8 +19,9 @@ import math
 import time
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.cache import cache
+
+from course import conf
 
 clock = time.time  # replaced in tests to move between windows without sleeping
 
@@ -87,13 +88,8 @@ def client_ip(request):
 
 
 def code_limits():
-    """The window (seconds) and the limit for each scope, from settings; the defaults live here."""
-    window = getattr(settings, "PINEWOOD_ENROLLMENT_CODE_WINDOW", 15 * 60)
-    return window, {
-        "code-course": getattr(settings, "PINEWOOD_ENROLLMENT_CODE_ATTEMPTS", 5),
-        "code-user": getattr(settings, "PINEWOOD_ENROLLMENT_CODE_USER_ATTEMPTS", 10),
-        "code-ip": getattr(settings, "PINEWOOD_ENROLLMENT_CODE_IP_ATTEMPTS", 30),
-    }
+    """The window (seconds) and the limit for each scope (course/conf.py)."""
+    return conf.enrollment_code_window(), conf.enrollment_code_limits()
 
 
 class CodeAttempt:

@@ -1,22 +1,46 @@
+"""The plugin's URLs; a host mounts them once: `path("", include("course.urls"))`, before
+Wagtail's page URLs.
+
+Course and lesson actions (enroll, withdraw, certificate download, complete, quiz) are
+routes of their pages and are served by Wagtail's page URLs. Document downloads keep
+Wagtail's URL name (`wagtaildocs_serve`) so Wagtail links to them; they go through the
+access policy (course/wagtail_hooks.py) and are never cached publicly.
+"""
+
 from django.conf import settings
-from django.urls import path
+from django.urls import include, path
+from wagtail.documents import urls as wagtaildocs_urls
+from wagtail.documents.views.serve import serve as serve_document
 
 from course import images, views
+from course.api import api_router
+from course.cache_headers import private
+from course.search import search
 
-app_name = "course"
-
-urlpatterns = [
+student_urls = [
     path("learn/", views.dashboard, name="dashboard"),
+    path("search/", search, name="search"),
     path("certificates/<str:code>/", views.certificate_verify, name="certificate_verify"),
     path("images/<str:signature>/<int:image_id>/<str:filter_spec>/", images.serve_image, name="image"),
 ]
 
 if settings.MEDIA_URL.startswith("/"):
     # Renditions keep their usual URLs, but Django answers them (the web server serves no media).
-    urlpatterns.append(
+    student_urls.append(
         path(
             f"{settings.MEDIA_URL.lstrip('/')}images/<path:name>",
             images.serve_rendition_file,
             name="rendition_file",
         )
     )
+
+urlpatterns = [
+    path("", include((student_urls, "course"))),
+    path(
+        "documents/<int:document_id>/<str:document_filename>",
+        private(serve_document),
+        name="wagtaildocs_serve",
+    ),
+    path("documents/", include(wagtaildocs_urls)),
+    path("api/v2/", api_router.urls),
+]

@@ -9,7 +9,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from course import access as policy
-from course.cache import private_response
+from course.cache_headers import private_response
 from course.certificates import certificate_pdf
 from course.enrollments import EnrollmentError, enroll, withdraw
 from course.forms import EnrollForm

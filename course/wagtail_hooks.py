@@ -12,8 +12,8 @@ from course.admin.enrollments import EnrollmentViewSet
 from course.admin.panels import PendingApprovalsPanel, RecentEnrollmentsPanel
 from course.admin.permissions import enrollment_policy
 from course.admin.reports import CourseReportIndexView, CourseReportView, user_sees_reports
+from course.completion import lesson_removed
 from course.models import Enrollment
-from course.structure import lesson_removed
 from course.views import access_refused
 
 

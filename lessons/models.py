@@ -1,7 +1,6 @@
 """The lesson page: public summary plus a StreamField body, served through the access policy."""
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.http import Http404
 from django.utils import timezone
@@ -22,29 +21,15 @@ from course.access import (
     lesson_access,
     persona_access,
 )
-from course.cache import private_response
+from course.cache_headers import private_response
+from course.models import AbstractLessonPage
 from lessons.blocks import GatedSectionBlock, LessonBodyBlock
 
 
-class LessonPage(RoutablePageMixin, Page):
+class LessonPage(RoutablePageMixin, AbstractLessonPage):
     """A lesson. Student actions are POST routes: `complete/` and `quiz/<block_id>/`."""
 
-    summary = models.TextField(
-        max_length=500,
-        help_text="Public: shown in the syllabus, search results and to visitors without access.",
-    )
     body = StreamField(LessonBodyBlock(), blank=True)
-    is_preview = models.BooleanField(
-        "free preview",
-        default=False,
-        help_text="Anyone may read a free-preview lesson (its gated sections stay gated).",
-    )
-    estimated_minutes = models.PositiveSmallIntegerField(
-        default=10, validators=[MinValueValidator(1), MaxValueValidator(600)]
-    )
-
-    parent_page_types = ["course.ModulePage"]
-    subpage_types = []
 
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
@@ -177,6 +162,9 @@ class LessonPage(RoutablePageMixin, Page):
         else:
             body = ""
         return f"{self.title} {self.summary} {body}"
+
+    def full_text(self):
+        return f"{self.title} {self.summary} {self.full_body_text()}"
 
     def full_body_text(self):
         """All body text including gated sections; only for people who have access."""

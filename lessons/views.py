@@ -8,7 +8,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 
 from course.access import ENROLLED, STAFF, active_enrollment, allows
-from course.cache import private_response
+from course.cache_headers import private_response
 from course.models import Enrollment
 from course.progress import complete_course_if_done, mark_complete, progress_for
 from lessons.models import QuizAttempt

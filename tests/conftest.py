@@ -1,33 +1,21 @@
 import datetime
-import io
 import os
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
 from django.core.files.base import ContentFile
-from django.test import Client
 from django.utils import timezone
-from PIL import Image as PILImage
 from wagtail.documents.models import Document
 from wagtail.images.models import Image
-from wagtail.models import GroupCollectionPermission, GroupPagePermission
+from wagtail.models import GroupPagePermission
 
 from course.models import Enrollment
-from tests.factories import make_catalogue, make_course
+from tests.canaries import ALT_CANARY, BODY_CANARY, DOC_CANARY, GATED_BLOCK_CANARY, IMAGE_FILE_CANARY
+from tests.factories import enroll_as, make_catalogue, make_course, make_user, png_bytes
 
 # Browser journeys run only through `make test-e2e` (it installs Playwright and axe-core).
 collect_ignore = [] if os.environ.get("E2E") else ["e2e"]
-
-# Canary strings: each is planted in exactly one gated place and must never
-# reach anyone without access.
-GATED_BLOCK_CANARY = "zqgatedcanary4471"
-BODY_CANARY = "zqbodycanary9023"
-DOC_CANARY = "zqdoccanary5518"
-ALT_CANARY = "zqaltcanary3306"
-IMAGE_FILE_CANARY = "zqimgfilecanary"
-ALL_CANARIES = (GATED_BLOCK_CANARY, BODY_CANARY, DOC_CANARY, ALT_CANARY, IMAGE_FILE_CANARY)
 
 
 @pytest.fixture(autouse=True)
@@ -42,12 +30,6 @@ def fresh_cache():
 @pytest.fixture
 def catalogue(db):
     return make_catalogue()
-
-
-def png_bytes(colour="red"):
-    buffer = io.BytesIO()
-    PILImage.new("RGB", (40, 30), colour).save(buffer, "PNG")
-    return buffer.getvalue()
 
 
 @pytest.fixture
@@ -109,45 +91,6 @@ def other_course(catalogue):
     return course
 
 
-def make_user(username, **extra):
-    return get_user_model().objects.create_user(
-        username=username, email=f"{username}@example.com", password="pw-123-long-enough", **extra
-    )
-
-
-def client_for(user, **client_kwargs):
-    """A test client logged in as `user` (anonymous for None)."""
-    client = Client(**client_kwargs)
-    if user is not None:
-        client.force_login(user)
-    return client
-
-
-def body_of(response):
-    """A response's text, streamed or not."""
-    content = b"".join(response.streaming_content) if response.streaming else response.content
-    return content.decode("utf-8", "replace")
-
-
-def group_snapshot(group):
-    """Everything a role grants, comparable before and after `setup_roles` runs again."""
-    return (
-        sorted(group.permissions.values_list("content_type__app_label", "codename")),
-        sorted(
-            GroupPagePermission.objects.filter(group=group).values_list("page_id", "permission__codename")
-        ),
-        sorted(
-            GroupCollectionPermission.objects.filter(group=group).values_list(
-                "collection__name", "permission__codename"
-            )
-        ),
-    )
-
-
-def enroll_as(user, course, status=Enrollment.Status.ACTIVE, **fields):
-    return Enrollment.objects.create(user=user, course=course, status=status, **fields)
-
-
 @pytest.fixture
 def editor(db, gated_course):
     """A course administrator: edit permission on the course subtree, no superuser powers."""
@@ -179,10 +122,6 @@ def personas(db, gated_course, other_course, editor):
     enroll_as(users["enrolled"], gated_course)
     users["editor"] = editor
     return users
-
-
-NO_ACCESS = ["anonymous", "outsider", "pending", "withdrawn", "expired", "other_course"]
-WITH_ACCESS = ["enrolled", "editor"]
 
 
 @pytest.fixture

@@ -1,8 +1,13 @@
-"""Small builders for course trees used across the test suite."""
+"""Builders shared across the test suite: course trees, users, clients and files."""
 
-from wagtail.models import Page, Site
+import io
 
-from course.models import ArticleIndexPage, ArticlePage, CourseIndexPage, CoursePage, ModulePage
+from django.contrib.auth import get_user_model
+from django.test import Client
+from PIL import Image as PILImage
+from wagtail.models import GroupCollectionPermission, GroupPagePermission, Page, Site
+
+from course.models import ArticleIndexPage, ArticlePage, CourseIndexPage, CoursePage, Enrollment, ModulePage
 from lessons.models import LessonPage
 
 
@@ -133,3 +138,48 @@ def submit(client, lesson, data, block_id=None):
 def right_answers(lesson):
     (q1, q2), c = ids(lesson)
     return {f"q-{q1}": [c["Lumbar"]], f"q-{q2}": [c["Osteoarthritis"], c["Disc degeneration"]]}
+
+
+def png_bytes(colour="red"):
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (40, 30), colour).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def make_user(username, **extra):
+    return get_user_model().objects.create_user(
+        username=username, email=f"{username}@example.com", password="pw-123-long-enough", **extra
+    )
+
+
+def client_for(user, **client_kwargs):
+    """A test client logged in as `user` (anonymous for None)."""
+    client = Client(**client_kwargs)
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def body_of(response):
+    """A response's text, streamed or not."""
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    return content.decode("utf-8", "replace")
+
+
+def group_snapshot(group):
+    """Everything a role grants, comparable before and after `setup_roles` runs again."""
+    return (
+        sorted(group.permissions.values_list("content_type__app_label", "codename")),
+        sorted(
+            GroupPagePermission.objects.filter(group=group).values_list("page_id", "permission__codename")
+        ),
+        sorted(
+            GroupCollectionPermission.objects.filter(group=group).values_list(
+                "collection__name", "permission__codename"
+            )
+        ),
+    )
+
+
+def enroll_as(user, course, status=Enrollment.Status.ACTIVE, **fields):
+    return Enrollment.objects.create(user=user, course=course, status=status, **fields)

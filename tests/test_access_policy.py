@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from course import access as policy
 from course.models import Enrollment, LessonCompletion
-from tests.conftest import BODY_CANARY, enroll_as, make_user
-from tests.factories import make_course
+from tests.canaries import BODY_CANARY
+from tests.factories import enroll_as, make_course, make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -14,8 +14,7 @@ from course.admin import csv_import as enrollment_import
 from course.admin.roles import MARKETERS, setup_roles
 from course.enrollments import EnrollmentError
 from course.models import Enrollment
-from tests.conftest import enroll_as, make_user
-from tests.factories import make_course
+from tests.factories import enroll_as, make_course, make_user
 
 LIST_URL = "/admin/enrollments/"
 IMPORT_URL = "/admin/enrollments/import/"

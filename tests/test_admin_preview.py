@@ -6,7 +6,7 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_
 from course.access import ENROLLED, NOT_ENROLLED, persona_access
 from course.models import Enrollment
 from lessons.models import LessonPage
-from tests.conftest import ALL_CANARIES, BODY_CANARY, GATED_BLOCK_CANARY
+from tests.canaries import ALL_CANARIES, BODY_CANARY, GATED_BLOCK_CANARY
 
 DRAFT_CANARY = "zqdraftcanary6642"
 

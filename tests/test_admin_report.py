@@ -6,8 +6,7 @@ import pytest
 
 from course.models import Enrollment, LessonCompletion
 from lessons.models import LessonPage, QuizAttempt
-from tests.conftest import enroll_as, make_user
-from tests.factories import make_course
+from tests.factories import enroll_as, make_course, make_user
 
 QUIZ = {
     "title": "Spine check",

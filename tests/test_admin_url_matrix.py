@@ -17,7 +17,7 @@ from django.urls import reverse
 from course.admin.permissions import enrollment_policy
 from course.admin.roles import COURSE_ADMINISTRATORS, MARKETERS, administrators_of, setup_roles
 from course.models import Enrollment
-from tests.conftest import body_of, client_for, enroll_as, make_user
+from tests.factories import body_of, client_for, enroll_as, make_user
 
 OTHER_STUDENT_CANARY = "zqothercoursestudent"
 

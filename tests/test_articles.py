@@ -14,8 +14,8 @@ from wagtail.test.utils import WagtailPageTestCase
 from course.models import ArticleIndexPage, ArticlePage, CourseIndexPage, CoursePage
 from lessons.demo.article import load_article
 from lessons.models import LessonPage
-from tests.conftest import ALL_CANARIES, NO_ACCESS, WITH_ACCESS, enroll_as, make_user
-from tests.factories import make_article, make_index, teaser
+from tests.canaries import ALL_CANARIES, NO_ACCESS, WITH_ACCESS
+from tests.factories import enroll_as, make_article, make_index, make_user, teaser
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,7 @@ from django.utils import timezone
 from wagtail.images.models import Image
 
 from course.models import CoursePage, Enrollment
-from tests.conftest import enroll_as, make_user, png_bytes
-from tests.factories import make_article, make_course, make_index
+from tests.factories import enroll_as, make_article, make_course, make_index, make_user, png_bytes
 
 pytestmark = pytest.mark.django_db
 

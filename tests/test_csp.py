@@ -11,8 +11,7 @@ from django.contrib.auth import get_user_model
 from django.template.loader import render_to_string
 from django.test import Client
 
-from tests.conftest import client_for, enroll_as, make_user
-from tests.factories import make_article, make_index
+from tests.factories import client_for, enroll_as, make_article, make_index, make_user
 from tests.processes import run_with_production_settings
 
 pytestmark = pytest.mark.django_db

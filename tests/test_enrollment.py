@@ -6,8 +6,7 @@ from django.test import Client
 
 from course.enrollments import EnrollmentError, approve, enroll, expire, withdraw
 from course.models import Enrollment
-from tests.conftest import client_for, make_user
-from tests.factories import make_course
+from tests.factories import client_for, make_course, make_user
 
 pytestmark = pytest.mark.django_db
 

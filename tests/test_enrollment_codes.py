@@ -8,8 +8,7 @@ from wagtail.test.utils.form_data import nested_form_data, streamfield
 
 from course import ratelimit
 from course.models import CoursePage, Enrollment
-from tests.conftest import make_user
-from tests.factories import make_course
+from tests.factories import make_course, make_user
 
 pytestmark = pytest.mark.django_db
 

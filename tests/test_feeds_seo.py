@@ -8,8 +8,8 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.test import Client
 
-from tests.conftest import ALL_CANARIES, png_bytes
-from tests.factories import make_article, make_index, teaser
+from tests.canaries import ALL_CANARIES
+from tests.factories import make_article, make_index, png_bytes, teaser
 
 pytestmark = pytest.mark.django_db
 

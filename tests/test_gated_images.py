@@ -19,17 +19,17 @@ from course.images import signed_image_url
 from course.models import Enrollment
 from lessons.models import LessonPage
 from tests.budgets import LESSON_PAGE_IMAGE_QUERIES, LESSON_PAGE_MAX_QUERIES
-from tests.conftest import (
-    IMAGE_FILE_CANARY,
-    NO_ACCESS,
-    WITH_ACCESS,
+from tests.canaries import IMAGE_FILE_CANARY, NO_ACCESS, WITH_ACCESS
+from tests.factories import (
     body_of,
     client_for,
     enroll_as,
+    make_article,
+    make_course,
+    make_index,
     make_user,
     png_bytes,
 )
-from tests.factories import make_article, make_course, make_index
 
 pytestmark = pytest.mark.django_db
 

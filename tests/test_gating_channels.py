@@ -3,7 +3,7 @@
 import pytest
 from django.test import Client
 
-from tests.conftest import (
+from tests.canaries import (
     ALL_CANARIES,
     ALT_CANARY,
     BODY_CANARY,
@@ -11,9 +11,8 @@ from tests.conftest import (
     GATED_BLOCK_CANARY,
     NO_ACCESS,
     WITH_ACCESS,
-    body_of,
-    client_for,
 )
+from tests.factories import body_of, client_for
 
 pytestmark = pytest.mark.django_db
 

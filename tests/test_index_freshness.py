@@ -14,8 +14,7 @@ from django_tasks_db.models import DBTaskResult
 from wagtail.documents.models import Document
 
 from lessons.models import LessonPage
-from tests.conftest import client_for, enroll_as, make_user
-from tests.factories import make_course
+from tests.factories import client_for, enroll_as, make_course, make_user
 
 pytestmark = pytest.mark.django_db
 

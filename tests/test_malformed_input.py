@@ -6,8 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from tests.conftest import body_of
-from tests.factories import make_course
+from tests.factories import body_of, make_course
 
 pytestmark = pytest.mark.django_db
 

@@ -14,8 +14,8 @@ from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfiel
 
 from course.admin.roles import MARKETERS, marketing_collection, setup_roles
 from course.models import ArticlePage, Enrollment
-from tests.conftest import ALL_CANARIES, group_snapshot, make_user, png_bytes
-from tests.factories import make_index
+from tests.canaries import ALL_CANARIES
+from tests.factories import group_snapshot, make_index, make_user, png_bytes
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,8 @@ from django.test import Client
 
 from course.enrollments import approve, enroll
 from course.models import Certificate, Enrollment, LessonCompletion
-from tests.conftest import ALL_CANARIES, client_for, enroll_as, make_user
-from tests.factories import make_course
+from tests.canaries import ALL_CANARIES
+from tests.factories import client_for, enroll_as, make_course, make_user
 
 pytestmark = pytest.mark.django_db
 

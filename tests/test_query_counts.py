@@ -4,8 +4,7 @@ import pytest
 from django.test import Client
 
 from tests.budgets import COURSE_PAGE_MAX_QUERIES, LESSON_PAGE_MAX_QUERIES
-from tests.conftest import enroll_as, make_user
-from tests.factories import make_course
+from tests.factories import enroll_as, make_course, make_user
 
 SIZES = [(2, 2), (10, 20)]
 

@@ -8,8 +8,18 @@ from django.test import Client
 from course.models import LessonCompletion
 from lessons.models import LessonPage, QuizAttempt
 from lessons.quiz import grade, parse_answers
-from tests.conftest import client_for, enroll_as, make_user
-from tests.factories import FEEDBACK_CANARY, ids, make_course, quiz_block, quiz_value, right_answers, submit
+from tests.factories import (
+    FEEDBACK_CANARY,
+    client_for,
+    enroll_as,
+    ids,
+    make_course,
+    make_user,
+    quiz_block,
+    quiz_value,
+    right_answers,
+    submit,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ from django.core.management import CommandError, call_command
 
 from course.access import administered_courses
 from course.admin.roles import COURSE_ADMINISTRATORS, STUDENTS, setup_roles
-from tests.conftest import group_snapshot, make_user
+from tests.factories import group_snapshot, make_user
 
 
 def test_course_administrators_permissions(catalogue):

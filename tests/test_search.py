@@ -3,9 +3,9 @@
 import pytest
 from django.test import Client
 
-from lms_site.search import highlight
-from tests.conftest import ALL_CANARIES, BODY_CANARY, GATED_BLOCK_CANARY, NO_ACCESS, client_for
-from tests.factories import make_article, make_course, make_index, teaser
+from course.search import highlight
+from tests.canaries import ALL_CANARIES, BODY_CANARY, GATED_BLOCK_CANARY, NO_ACCESS
+from tests.factories import client_for, make_article, make_course, make_index, teaser
 
 pytestmark = pytest.mark.django_db
 

@@ -13,12 +13,17 @@ from wagtail.test.utils.form_data import nested_form_data, streamfield
 from course.admin.roles import MARKETERS, marketing_collection, setup_roles
 from course.models import ArticlePage
 from lessons.models import LessonPage, QuizAttempt
-from tests.conftest import DOC_CANARY, IMAGE_FILE_CANARY, body_of, client_for, enroll_as, make_user, png_bytes
+from tests.canaries import DOC_CANARY, IMAGE_FILE_CANARY
 from tests.factories import (
     FEEDBACK_CANARY,
+    body_of,
+    client_for,
+    enroll_as,
     make_article,
     make_course,
     make_index,
+    make_user,
+    png_bytes,
     quiz_value,
     right_answers,
     submit,

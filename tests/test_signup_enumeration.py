@@ -9,8 +9,7 @@ from django.core import mail
 from django.test import Client
 
 from course.models import Enrollment
-from tests.conftest import make_user
-from tests.factories import make_course
+from tests.factories import make_course, make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,7 @@ from course.admin.reports import course_report
 from course.models import Certificate, CoursePage, Enrollment, LessonCompletion
 from course.progress import progress_for
 from lessons.models import LessonPage
-from tests.conftest import enroll_as, make_user
-from tests.factories import make_course
+from tests.factories import enroll_as, make_course, make_user
 
 
 @pytest.fixture

@@ -3,9 +3,11 @@
 from .articles import ArticleIndexPage, ArticlePage, ArticlePageTag
 from .certificate import Certificate
 from .enrollment import Enrollment, LessonCompletion
+from .lessons import AbstractLessonPage
 from .pages import CourseIndexPage, CoursePage, CoursePageTag, ModulePage
 
 __all__ = [
+    "AbstractLessonPage",
     "ArticleIndexPage",
     "ArticlePage",
     "ArticlePageTag",

@@ -23,7 +23,7 @@ from wagtail.search import index
 
 from course.access import ancestors_live
 from course.blocks import InstructorBlock
-from course.cache import private_response
+from course.cache_headers import private_response
 from course.outline import CourseOutline
 
 
@@ -47,7 +47,7 @@ class CourseIndexPage(Page):
 
         context = super().get_context(request, *args, **kwargs)
         # Cards show a logged-in visitor's enrollment state; such responses are made
-        # private by `course.cache.PrivateForAuthenticatedMiddleware`.
+        # private by `course.cache_headers.PrivateForAuthenticatedMiddleware`.
         context.update(catalogue_context(request, self))
         return context
 

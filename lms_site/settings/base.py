@@ -72,7 +72,7 @@ MIDDLEWARE = [
     "lms_site.csp_middleware.SiteCSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
-    "course.cache.PrivateForAuthenticatedMiddleware",
+    "course.cache_headers.PrivateForAuthenticatedMiddleware",
 ]
 
 ROOT_URLCONF = "lms_site.urls"

@@ -11,8 +11,7 @@ from django.core.cache import cache
 from django.test import Client, override_settings
 
 from course.models import Enrollment
-from tests.conftest import make_user
-from tests.factories import make_catalogue, make_course
+from tests.factories import make_catalogue, make_course, make_user
 from tests.postgres.threads import run_at_once
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -4,8 +4,7 @@ import pytest
 
 from course.models import Certificate, Enrollment, LessonCompletion
 from lessons.models import QuizAttempt
-from tests.conftest import client_for, enroll_as, make_user
-from tests.factories import make_catalogue, make_quiz_lesson
+from tests.factories import client_for, enroll_as, make_catalogue, make_quiz_lesson, make_user
 from tests.postgres.threads import run_at_once
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -22,5 +22,5 @@ class PublicPagesAPIViewSet(PagesAPIViewSet):
         return with_live_ancestors(super().get_base_queryset())
 
 
-api_router = WagtailAPIRouter("wagtailapi")
+api_router = WagtailAPIRouter("pinewood_api")
 api_router.register_endpoint("pages", PublicPagesAPIViewSet)

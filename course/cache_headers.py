@@ -1,5 +1,7 @@
 """Cache headers for responses whose content depends on who is asking."""
 
+import functools
+
 from django.utils.cache import patch_cache_control
 
 
@@ -22,3 +24,13 @@ class PrivateForAuthenticatedMiddleware:
         if user is not None and user.is_authenticated:
             private_response(response)
         return response
+
+
+def private(view):
+    """Decorate a view whose responses may differ per user (`private_response` on each)."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        return private_response(view(request, *args, **kwargs))
+
+    return wrapped

@@ -1,6 +1,6 @@
 """Site-wide search: courses, articles and lessons, with highlighted snippets.
 
-The shared index holds public text only (see `LessonPage.search_fields`), so
+The shared index holds public text only (a lesson indexes `public_body_text()`), so
 what anyone can find there is public by construction. Enrolled students also
 find lessons of their own courses by words in the lesson body: those matches
 come from the lessons they can open, checked one by one against the access
@@ -22,9 +22,8 @@ from django.utils.safestring import mark_safe
 from wagtail.models import Page
 
 from course.access import allows, lesson_access
-from course.cache import private_response
-from course.models import ArticlePage, CoursePage, Enrollment
-from lessons.models import LessonPage
+from course.cache_headers import private_response
+from course.models import AbstractLessonPage, ArticlePage, CoursePage, Enrollment
 
 RESULTS_PER_PAGE = 10
 MAX_QUERY_LENGTH = 200
@@ -49,7 +48,7 @@ def _stream_text(stream):
 
 def public_text(page):
     """The text a result may quote to anyone: only fields that are public for its type."""
-    if isinstance(page, LessonPage):
+    if isinstance(page, AbstractLessonPage):
         return f"{page.summary} {page.public_body_text()}"
     if isinstance(page, ArticlePage):
         return f"{page.subtitle} {page.intro} {_stream_text(page.body)}"
@@ -95,12 +94,14 @@ def private_lesson_matches(request, query):
     courses = list(CoursePage.objects.filter(pk__in=course_ids).live())
     if not courses:
         return []
-    lessons = LessonPage.objects.none()
+    under_courses = Page.objects.none()
     for course in courses:
-        lessons = lessons | LessonPage.objects.live().descendant_of(course)
+        under_courses = under_courses | Page.objects.live().descendant_of(course)
     matches = []
-    for lesson in lessons.order_by("path"):
-        if not words <= set(_words(lesson.full_body_text())):
+    for lesson in under_courses.order_by("path").specific():
+        if not isinstance(lesson, AbstractLessonPage):
+            continue
+        if not words <= set(_words(lesson.full_text())):
             continue  # cheap pre-filter; what the user may read is checked next
         access = lesson_access(request, lesson)
         if not allows(access):
@@ -132,4 +133,4 @@ def search(request):
         text = result.readable_text if result.readable_text is not None else public_text(result.page)
         result.snippet = highlight(text, query)
     context = {"query": query, "page_obj": page_obj, "result_count": len(results)}
-    return private_response(TemplateResponse(request, "search.html", context))
+    return private_response(TemplateResponse(request, "course/search.html", context))

@@ -1,0 +1,62 @@
+"""The lesson contract: what `course` needs from a lesson page, without importing `lessons`.
+
+A lesson is a page under a module whose model subclasses `AbstractLessonPage`.
+The access policy, the outline, search, sitemaps and image/document gating
+recognise lessons with `isinstance(page, AbstractLessonPage)` and read them only
+through the fields and methods below. A lesson app (this project's `lessons`)
+supplies the body and implements the three methods; the defaults fail closed.
+"""
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from wagtail.models import Page
+
+
+class AbstractLessonPage(Page):
+    """A lesson of a course: public summary, free-preview flag and time estimate.
+
+    Override points (each must keep gated text out of what it returns):
+
+    - `public_body_text()`: body text anyone may read (search index, public snippets).
+    - `readable_text(access)`: title, summary and the body text `access` opens.
+    - `full_text()`: all text, gated included; only for matching before the access
+      decision (search), never shown.
+    - `is_gated_content_path(content_path)`: whether a reference-index path into the
+      page points inside gated content (decides who may see a document or image).
+    """
+
+    summary = models.TextField(
+        max_length=500,
+        help_text="Public: shown in the syllabus, search results and to visitors without access.",
+    )
+    is_preview = models.BooleanField(
+        "free preview",
+        default=False,
+        help_text="Anyone may read a free-preview lesson (its gated sections stay gated).",
+    )
+    estimated_minutes = models.PositiveSmallIntegerField(
+        default=10, validators=[MinValueValidator(1), MaxValueValidator(600)]
+    )
+
+    parent_page_types = ["course.ModulePage"]
+    subpage_types = []
+
+    class Meta:
+        abstract = True
+
+    def public_body_text(self):
+        """Body text anyone may read. Default: none."""
+        return ""
+
+    def readable_text(self, access):
+        """Title, summary and as much body text as `access` opens. Default: no body text."""
+        return f"{self.title} {self.summary}"
+
+    def full_text(self):
+        """All text, gated included. Default: title and summary."""
+        return f"{self.title} {self.summary}"
+
+    def is_gated_content_path(self, content_path):
+        """Whether `content_path` (from Wagtail's reference index) is gated. Default: all but
+        the public fields."""
+        return content_path.partition(".")[0] not in ("title", "summary")
