@@ -25,6 +25,7 @@ from wagtail.search import index
 
 from course.access import ancestors_live
 from course.blocks import ArticleBodyBlock
+from course.templating import HostLayoutMixin
 
 ARTICLES_PER_PAGE = 12
 
@@ -54,7 +55,7 @@ class PublicPromotedCourseField(Field):
         return serializer_class(context=self.context).to_representation(course)
 
 
-class ArticleIndexPage(RoutablePageMixin, Page):
+class ArticleIndexPage(HostLayoutMixin, RoutablePageMixin, Page):
     """The list of teaser articles, with RSS (`feed/`) and Atom (`feed/atom/`) feeds."""
 
     intro = models.TextField(blank=True, max_length=600)
@@ -150,7 +151,7 @@ class ArticlePageTag(TaggedItemBase):
     content_object = ParentalKey("course.ArticlePage", on_delete=models.CASCADE, related_name="tagged_items")
 
 
-class ArticlePage(Page):
+class ArticlePage(HostLayoutMixin, Page):
     """A teaser article. Its publication date defaults to the day it is first published."""
 
     subtitle = models.CharField(max_length=200, blank=True)

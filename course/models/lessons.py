@@ -11,8 +11,10 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from wagtail.models import Page
 
+from course.templating import HostLayoutMixin
 
-class AbstractLessonPage(Page):
+
+class AbstractLessonPage(HostLayoutMixin, Page):
     """A lesson of a course: public summary, free-preview flag and time estimate.
 
     Override points (each must keep gated text out of what it returns):

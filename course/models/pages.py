@@ -25,9 +25,10 @@ from course.access import ancestors_live
 from course.blocks import InstructorBlock
 from course.cache_headers import private_response
 from course.outline import CourseOutline
+from course.templating import HostLayoutMixin
 
 
-class CourseIndexPage(Page):
+class CourseIndexPage(HostLayoutMixin, Page):
     """The catalogue: the demo site's root page, listing live courses as cards."""
 
     intro = models.TextField(blank=True, max_length=600)
@@ -56,7 +57,7 @@ class CoursePageTag(TaggedItemBase):
     content_object = ParentalKey("course.CoursePage", on_delete=models.CASCADE, related_name="tagged_items")
 
 
-class CoursePage(RoutablePageMixin, Page):
+class CoursePage(HostLayoutMixin, RoutablePageMixin, Page):
     """The public overview of a course: what it teaches and its syllabus, built from the tree.
 
     Enrollment actions are routes on the page (`enroll/`, `withdraw/`), POST only.
@@ -256,7 +257,7 @@ class CoursePage(RoutablePageMixin, Page):
         return withdraw_view(request, self)
 
 
-class ModulePage(Page):
+class ModulePage(HostLayoutMixin, Page):
     """An ordered unit of a course; its lessons are its children, in explorer order.
 
     Drip release: the module opens `release_after_days` after the student's
