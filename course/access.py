@@ -4,8 +4,12 @@ Every channel that can show lesson content (page serving, gated blocks, search,
 API, sitemap, document downloads, images, emails) asks this module and nothing else.
 
 It fails closed: no user, a page outside any course, an unpublished ancestor or
-anything unexpected all give a locked `Access`. Decisions are made fresh on each
-call from the database; they are never stored in the session or a cache.
+anything unexpected all give a locked `Access`. Decisions are made fresh from the
+database for each request (`access_for_request` keeps one per page for the rest
+of that request); they are never stored in the session or a cache.
+
+It sits on the page-reachability layer (course/reachability.py) and knows lessons
+only through the lesson contract (`course.models.AbstractLessonPage`).
 """
 
 import datetime
@@ -17,6 +21,9 @@ from django.utils import timezone
 from wagtail.images import get_image_model
 from wagtail.models import GroupPagePermission, Page, ReferenceIndex
 from wagtail.permissions import policy_registry
+
+from course.models import AbstractLessonPage, CoursePage, Enrollment, LessonCompletion, ModulePage
+from course.reachability import ancestors_live
 
 # Reasons, as named in the design.
 PREVIEW = "preview"
@@ -76,8 +83,6 @@ def _user_of(request_or_user):
 
 def course_of(page):
     """The live-or-not CoursePage above `page` (or `page` itself), or None."""
-    from course.models import CoursePage
-
     if isinstance(page, CoursePage):
         return page
     if not getattr(page, "path", None):
@@ -103,8 +108,6 @@ def administered_courses(user):
     administer all courses; anyone else, none (fail closed). Which actions are
     allowed there is the enrollment model permissions' business (course/admin/permissions.py).
     """
-    from course.models import CoursePage
-
     if not user.is_authenticated or not user.is_active:
         return CoursePage.objects.none()
     if user.is_superuser:
@@ -127,18 +130,9 @@ def active_enrollment(user, course, now=None):
 
 
 def enrollment_for(user, course):
-    from course.models import Enrollment
-
     if not user.is_authenticated:
         return None
     return Enrollment.objects.filter(user=user, course=course).select_related("certificate").first()
-
-
-def ancestors_live(page):
-    """Every ancestor below the tree root, and the page itself, is published."""
-    if not page.live:
-        return False
-    return not Page.objects.ancestor_of(page).filter(depth__gt=1, live=False).exists()
 
 
 def release_date(module, enrollment):
@@ -156,8 +150,6 @@ def release_date(module, enrollment):
 
 def _blocking_lesson(user, course, page):
     """In a sequential course, the previous lesson if the user has not completed it."""
-    from course.models import LessonCompletion
-
     previous, _ = course.outline.neighbours(page)
     if previous is None:
         return None
@@ -178,7 +170,8 @@ def lesson_access(request_or_user, page, *, now=None):
     if can_edit_course(user, course):
         return Access(True, STAFF, can_view_gated=True, course=course)
 
-    is_preview = bool(getattr(page, "is_preview", False))
+    is_lesson = isinstance(page, AbstractLessonPage)
+    is_preview = is_lesson and page.is_preview is True
     preview = Access(True, PREVIEW, course=course)
     if not user.is_authenticated:
         return preview if is_preview else Access(False, ANONYMOUS, course=course)
@@ -195,7 +188,7 @@ def lesson_access(request_or_user, page, *, now=None):
     if denied is not None:
         return preview if is_preview else denied
 
-    if page.depth == course.depth + 2:
+    if is_lesson:
         entry = course.outline.entry_for(page)
         if entry is None:  # not a lesson of a live module of this course
             return Access(False, NO_COURSE, course=course)
@@ -209,8 +202,25 @@ def lesson_access(request_or_user, page, *, now=None):
     return Access(True, ENROLLED, can_view_gated=True, course=course, enrollment=enrollment)
 
 
-# Personas an editor can preview a lesson as (Wagtail preview modes on LessonPage).
+# Personas an editor can preview a lesson as (Wagtail preview modes on a lesson page);
+# EDITOR, Wagtail's default preview mode, shows everything, as editors see the live page.
+EDITOR = ""
 PERSONAS = (NOT_ENROLLED, ENROLLED)
+
+
+def access_for_request(request, page):
+    """What the user of `request` may see of `page`, decided once per request and page.
+
+    In Wagtail's preview (`request.is_preview`, which only Wagtail sets, after checking
+    the editor's permission) the decision is the chosen preview mode's persona instead.
+    """
+    decided = request.__dict__.setdefault("_course_access", {})
+    if page.pk not in decided:
+        if getattr(request, "is_preview", False) is True:
+            decided[page.pk] = persona_access(page, getattr(request, "preview_mode", None))
+        else:
+            decided[page.pk] = lesson_access(request, page)
+    return decided[page.pk]
 
 
 def persona_access(page, persona):
@@ -220,14 +230,17 @@ def persona_access(page, persona):
     open their body, never gated sections). `enrolled`: a student with an active
     enrollment who has reached the lesson. No real user or enrollment is involved,
     and the page may be a draft, so live-ness is not checked (Wagtail only lets
-    editors preview). Any other persona, or a page outside a course, is locked.
+    editors preview). `EDITOR` sees everything. Any other persona, or a page outside
+    a course, is locked.
     """
     course = course_of(page) if page is not None else None
     if course is None:
         return Access(False, NO_COURSE)
+    if persona == EDITOR:
+        return Access(True, STAFF, can_view_gated=True, course=course)
     if persona == ENROLLED:
         return Access(True, ENROLLED, can_view_gated=True, course=course)
-    if persona == NOT_ENROLLED and getattr(page, "is_preview", False) is True:
+    if persona == NOT_ENROLLED and isinstance(page, AbstractLessonPage) and page.is_preview is True:
         return Access(True, PREVIEW, course=course)
     return Access(False, NOT_ENROLLED, course=course)
 
@@ -246,14 +259,12 @@ def _opened_by_use(user, references):
     point at, some live, public page shows to `user`: their ids, as strings like the index.
 
     The most open use wins. Pages outside a course and course or module pages
-    (their fields and hero images) are public; in a lesson, the page type that
-    offers `is_gated_content_path`, a use outside gated sections is open to whoever
-    can read the lesson, and a use inside one to whoever can read gated sections.
+    (their fields and hero images) are public; in a lesson (`AbstractLessonPage`),
+    a use outside gated content is open to whoever can read the lesson, and a use
+    inside it to whoever can read gated sections (`is_gated_content_path`).
     Any other page inside a course opens nothing (fail closed). The cost is a fixed
     number of queries plus the policy's for each page in `references`.
     """
-    from course.models import CoursePage, ModulePage
-
     uses = {}  # page id -> object id -> content paths
     rows = references.values_list("object_id", "to_object_id", "content_path")
     for page_id, object_id, content_path in rows:
@@ -263,11 +274,12 @@ def _opened_by_use(user, references):
         waiting = {object_id: paths for object_id, paths in uses[page.pk].items() if object_id not in opened}
         if not waiting:
             continue
-        is_gated = getattr(page, "is_gated_content_path", None)
-        if is_gated is not None:
+        if isinstance(page, AbstractLessonPage):
             access = lesson_access(user, page)
             for object_id, paths in waiting.items():
-                if allows_gated(access) or (allows(access) and not all(is_gated(path) for path in paths)):
+                if allows_gated(access) or (
+                    allows(access) and not all(page.is_gated_content_path(path) for path in paths)
+                ):
                     opened.add(object_id)
         elif (isinstance(page, (CoursePage, ModulePage)) or course_of(page) is None) and ancestors_live(page):
             opened.update(waiting)
@@ -320,22 +332,3 @@ def public_images_of(page):
         to_content_type=ReferenceIndex._get_base_content_type(model)
     )
     return {model._meta.pk.to_python(pk) for pk in _opened_by_use(AnonymousUser(), references)}
-
-
-def with_live_ancestors(pages):
-    """Narrow a page queryset to pages no unpublished ancestor hides (they answer 404).
-
-    The queryset form of `ancestors_live` for listings (the API): one correlated
-    subquery, so the cost does not grow with the number of unpublished pages.
-    """
-    from django.db.models import Exists, F, OuterRef
-    from django.db.models.functions import Substr
-
-    hidden_ancestor = Page.objects.filter(
-        live=False,
-        depth__gt=1,
-        depth__lt=OuterRef("depth"),
-        path=Substr(OuterRef("path"), 1, F("depth") * Page.steplen),
-    )
-    reachable = Page.objects.filter(live=True).exclude(Exists(hidden_ancestor))
-    return pages.filter(pk__in=reachable.values("pk"))  # a plain lookup, which search backends accept

@@ -7,7 +7,7 @@ list files that are used only inside gated lesson content.
 from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.views import PagesAPIViewSet
 
-from course.access import with_live_ancestors
+from course.reachability import with_live_ancestors
 
 
 class PublicPagesAPIViewSet(PagesAPIViewSet):

@@ -3,9 +3,8 @@ image, quote) that lesson bodies share; gated and quiz blocks live in `lessons`.
 
 from wagtail import blocks
 from wagtail.images.blocks import ImageChooserBlock
-from wagtail.models import Page
 
-from course.access import ancestors_live
+from course.reachability import publicly_visible
 
 
 class InstructorBlock(blocks.StructBlock):
@@ -65,13 +64,6 @@ class QuoteBlock(blocks.StructBlock):
 # lesson's body can never reach an article, whoever edits it.
 
 ARTICLE_RICH_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul", "superscript", "subscript"]
-
-
-def publicly_visible(page):
-    """A chosen page may be shown only while it and every ancestor are live and unrestricted."""
-    if page is None or not page.live:
-        return False
-    return ancestors_live(page) and Page.objects.filter(pk=page.pk).public().exists()
 
 
 class CourseCallToActionBlock(blocks.StructBlock):

@@ -2,31 +2,30 @@
 
 from django.conf import settings
 from django.db import models
-from django.http import Http404
 from django.utils import timezone
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.api import APIField
-from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.contrib.routable_page.models import path
 from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
 from course.access import (
+    EDITOR,
     ENROLLED,
     NOT_ENROLLED,
-    STAFF,
-    Access,
+    access_for_request,
     allows,
     allows_gated,
+    course_of,
     lesson_access,
-    persona_access,
 )
 from course.cache_headers import private_response
 from course.models import AbstractLessonPage
 from lessons.blocks import GatedSectionBlock, LessonBodyBlock
 
 
-class LessonPage(RoutablePageMixin, AbstractLessonPage):
+class LessonPage(AbstractLessonPage):
     """A lesson. Student actions are POST routes: `complete/` and `quiz/<block_id>/`."""
 
     body = StreamField(LessonBodyBlock(), blank=True)
@@ -54,75 +53,51 @@ class LessonPage(RoutablePageMixin, AbstractLessonPage):
     # --- access -----------------------------------------------------------------------------
 
     def access_for(self, request):
-        """The access decision for this request, made once per served page instance."""
-        if getattr(self, "_access_request", None) is not request:
-            self._access = lesson_access(request, self)
-            self._access_request = request
-        return self._access
+        """The access decision for `request` (made once per request; the persona in a preview)."""
+        return access_for_request(request, self)
+
+    def is_reachable(self, request=None):
+        # While serving, the access decision already covers reachability: decide once.
+        if request is None:
+            return super().is_reachable()
+        return not self.access_for(request).is_not_found
 
     def serve(self, request, *args, **kwargs):
-        if self.access_for(request).is_not_found:
-            raise Http404
         return private_response(super().serve(request, *args, **kwargs))
 
     @path("complete/", name="complete")
     def complete_route(self, request):
-        from lessons.views import complete_view
+        from lessons.views import complete_view  # noqa: PLC0415 - a page hands off to its view (views import the models)
 
         return complete_view(request, self)
 
     @path("quiz/<str:block_id>/", name="quiz")
     def quiz_route(self, request, block_id):
-        from lessons.views import quiz_view
+        from lessons.views import quiz_view  # noqa: PLC0415 - a page hands off to its view (views import the models)
 
         return quiz_view(request, self, block_id)
 
-    # Preview as student: the editor picks a persona in the preview panel. The default mode ("")
-    # shows everything, as editors see the live page.
+    # Preview as student: the editor picks a persona in the preview panel; Wagtail puts it in
+    # `request.preview_mode` and the access policy turns it into an `Access`. The default
+    # mode shows everything, as editors see the live page.
     preview_modes = [
-        ("", "As an editor (everything)"),
+        (EDITOR, "As an editor (everything)"),
         (NOT_ENROLLED, "As a visitor who is not enrolled"),
         (ENROLLED, "As an enrolled student"),
     ]
 
     def serve_preview(self, request, mode_name):
-        # Only editors reach the preview (Wagtail checks their permission first). Personas get
-        # their Access from the policy; anything but the editor mode falls back to locked there.
-        if mode_name:
-            self._access = persona_access(self, mode_name)
-        else:
-            self._access = Access(True, STAFF, can_view_gated=True, course=None)
-        self._access_request = request
-        self._preview_persona = mode_name
-        return private_response(super().serve(request))
-
-    def persona_learner_context(self, course):
-        """The student box as a student who has just reached this lesson sees it (no real records)."""
-        from course.progress import Progress
-
-        if getattr(self, "_preview_persona", "") != ENROLLED or course is None:
-            return None
-        progress = Progress(total=len(course.outline.lessons), completed_ids=set())
-        return {
-            "is_student": True,
-            "progress": progress,
-            "completed_ids": set(),
-            "is_complete": False,
-            "quiz_pending": False,
-            "quiz_states": {},
-        }
+        return private_response(super().serve_preview(request, mode_name))
 
     @property
     def course(self):
         """The course this lesson belongs to, or None for a lesson outside any course."""
         if not hasattr(self, "_course"):
-            from course.access import course_of
-
             self._course = course_of(self)
         return self._course
 
     def get_context(self, request, *args, **kwargs):
-        from lessons.views import learner_context
+        from lessons.views import learner_context  # noqa: PLC0415 - a page hands off to its view (views import the models)
 
         context = super().get_context(request, *args, **kwargs)
         access = self.access_for(request)
@@ -141,8 +116,7 @@ class LessonPage(RoutablePageMixin, AbstractLessonPage):
                 "next_lesson": following,
             }
         )
-        persona = self.persona_learner_context(course) if self._access_request is request else None
-        context.update(persona if persona is not None else learner_context(request, self, course, access))
+        context.update(learner_context(request, self, course, access))
         return context
 
     # --- channels ----------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from django.template.response import TemplateResponse
 from course.access import ENROLLED, STAFF, active_enrollment, allows
 from course.cache_headers import private_response
 from course.models import Enrollment
-from course.progress import complete_course_if_done, mark_complete, progress_for
+from course.progress import Progress, complete_course_if_done, mark_complete, progress_for
 from lessons.models import QuizAttempt
 from lessons.quiz import MAX_SUBMISSION_BYTES, QuizSubmissionError, find_quiz, grade, parse_answers, quizzes
 
@@ -110,10 +110,29 @@ def quiz_view(request, lesson, block_id):
     return redirect(f"{lesson.url}?attempt={attempt.pk}#quiz-{block_id}")
 
 
+def persona_learner_context(request, course):
+    """In an editor's preview: the student box as the previewed persona sees it (no real records).
+
+    An enrolled student sees it as on first reaching the lesson; other personas see none.
+    """
+    if request.preview_mode != ENROLLED or course is None:
+        return {"is_student": False, "completed_ids": set(), "quiz_states": {}}
+    return {
+        "is_student": True,
+        "progress": Progress(total=len(course.outline.lessons), completed_ids=set()),
+        "completed_ids": set(),
+        "is_complete": False,
+        "quiz_pending": False,
+        "quiz_states": {},
+    }
+
+
 def learner_context(request, lesson, course, access):
     """Progress, completion state and quiz state of the current student for the lesson page."""
     from lessons.models import QuizAttempt
 
+    if getattr(request, "is_preview", False) is True:
+        return persona_learner_context(request, course)
     user = request.user
     if not _studies(access) or course is None or not user.is_authenticated:
         enrollment = None

@@ -9,7 +9,6 @@ import datetime
 
 from django.core.paginator import Paginator
 from django.db import models
-from django.http import Http404
 from django.utils import timezone
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
@@ -23,8 +22,8 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from course.access import ancestors_live
 from course.blocks import ArticleBodyBlock
+from course.reachability import ReachablePageMixin, publicly_visible
 from course.templating import HostLayoutMixin
 
 ARTICLES_PER_PAGE = 12
@@ -55,7 +54,7 @@ class PublicPromotedCourseField(Field):
         return serializer_class(context=self.context).to_representation(course)
 
 
-class ArticleIndexPage(HostLayoutMixin, RoutablePageMixin, Page):
+class ArticleIndexPage(HostLayoutMixin, ReachablePageMixin, RoutablePageMixin, Page):
     """The list of teaser articles, with RSS (`feed/`) and Atom (`feed/atom/`) feeds."""
 
     intro = models.TextField(blank=True, max_length=600)
@@ -81,11 +80,6 @@ class ArticleIndexPage(HostLayoutMixin, RoutablePageMixin, Page):
             .defer_streamfields()
         )
 
-    def serve(self, request, *args, **kwargs):
-        if not ancestors_live(self):
-            raise Http404
-        return super().serve(request, *args, **kwargs)
-
     @path("")
     def index_route(self, request):
         from course.catalogue import hero_images  # imports the models: not at module level
@@ -105,9 +99,6 @@ class ArticleIndexPage(HostLayoutMixin, RoutablePageMixin, Page):
         from course.feeds import ArticleAtomFeed
 
         return ArticleAtomFeed(self)(request)
-
-    def get_sitemap_urls(self, request=None):
-        return super().get_sitemap_urls(request) if ancestors_live(self) else []
 
 
 def article_images(hero_image, body):
@@ -151,7 +142,7 @@ class ArticlePageTag(TaggedItemBase):
     content_object = ParentalKey("course.ArticlePage", on_delete=models.CASCADE, related_name="tagged_items")
 
 
-class ArticlePage(HostLayoutMixin, Page):
+class ArticlePage(HostLayoutMixin, ReachablePageMixin, Page):
     """A teaser article. Its publication date defaults to the day it is first published."""
 
     subtitle = models.CharField(max_length=200, blank=True)
@@ -242,15 +233,8 @@ class ArticlePage(HostLayoutMixin, Page):
     @property
     def visible_promoted_course(self):
         """The promoted course while it is publicly reachable, else None."""
-        from course.blocks import publicly_visible
-
         course = self.promoted_course
         return course if course is not None and publicly_visible(course) else None
-
-    def serve(self, request, *args, **kwargs):
-        if not ancestors_live(self):
-            raise Http404
-        return super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
         from course.access import enrollment_for
@@ -263,9 +247,6 @@ class ArticlePage(HostLayoutMixin, Page):
         context["promoted_has_access"] = enrollment is not None and enrollment.grants_access()
         context["article_index"] = self.get_parent().specific
         return context
-
-    def get_sitemap_urls(self, request=None):
-        return super().get_sitemap_urls(request) if ancestors_live(self) else []
 
     # --- SEO -------------------------------------------------------------------------------------
 

@@ -9,13 +9,18 @@ supplies the body and implements the three methods; the defaults fail closed.
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.models import Page
 
+from course.reachability import ReachablePageMixin
 from course.templating import HostLayoutMixin
 
 
-class AbstractLessonPage(HostLayoutMixin, Page):
+class AbstractLessonPage(HostLayoutMixin, ReachablePageMixin, RoutablePageMixin, Page):
     """A lesson of a course: public summary, free-preview flag and time estimate.
+
+    It is routable (student actions are page routes) and answers 404 under an
+    unpublished module or course, routes included (`ReachablePageMixin` comes first).
 
     Override points (each must keep gated text out of what it returns):
 

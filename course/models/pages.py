@@ -9,7 +9,6 @@ page type restricts its own parents, so a lesson is the only thing that fits.
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.http import Http404
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
@@ -21,14 +20,14 @@ from wagtail.fields import StreamField
 from wagtail.models import Page, Site
 from wagtail.search import index
 
-from course.access import ancestors_live
 from course.blocks import InstructorBlock
 from course.cache_headers import private_response
 from course.outline import CourseOutline
+from course.reachability import ReachablePageMixin
 from course.templating import HostLayoutMixin
 
 
-class CourseIndexPage(HostLayoutMixin, Page):
+class CourseIndexPage(HostLayoutMixin, ReachablePageMixin, Page):
     """The catalogue: the demo site's root page, listing live courses as cards."""
 
     intro = models.TextField(blank=True, max_length=600)
@@ -57,7 +56,7 @@ class CoursePageTag(TaggedItemBase):
     content_object = ParentalKey("course.CoursePage", on_delete=models.CASCADE, related_name="tagged_items")
 
 
-class CoursePage(HostLayoutMixin, RoutablePageMixin, Page):
+class CoursePage(HostLayoutMixin, ReachablePageMixin, RoutablePageMixin, Page):
     """The public overview of a course: what it teaches and its syllabus, built from the tree.
 
     Enrollment actions are routes on the page (`enroll/`, `withdraw/`), POST only.
@@ -227,8 +226,6 @@ class CoursePage(HostLayoutMixin, RoutablePageMixin, Page):
         return self._outline
 
     def serve(self, request, *args, **kwargs):
-        if not ancestors_live(self):
-            raise Http404
         return private_response(super().serve(request, *args, **kwargs))
 
     def get_context(self, request, *args, **kwargs):
@@ -257,7 +254,7 @@ class CoursePage(HostLayoutMixin, RoutablePageMixin, Page):
         return withdraw_view(request, self)
 
 
-class ModulePage(HostLayoutMixin, Page):
+class ModulePage(HostLayoutMixin, ReachablePageMixin, Page):
     """An ordered unit of a course; its lessons are its children, in explorer order.
 
     Drip release: the module opens `release_after_days` after the student's
@@ -289,12 +286,7 @@ class ModulePage(HostLayoutMixin, Page):
         return CoursePage.objects.ancestor_of(self).first()
 
     def serve(self, request, *args, **kwargs):
-        if not ancestors_live(self):
-            raise Http404
         return private_response(super().serve(request, *args, **kwargs))
-
-    def get_sitemap_urls(self, request=None):
-        return super().get_sitemap_urls(request) if ancestors_live(self) else []
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
