@@ -138,12 +138,12 @@ def enrollment_for(user, course):
 def release_date(module, enrollment):
     """The date the module opens for this enrollment, or None when it is already open."""
     dates = []
-    release_on = getattr(module, "release_on", None)
-    if release_on:
-        dates.append(release_on)
-    days = getattr(module, "release_after_days", None)
-    if days:
-        dates.append(timezone.localdate(enrollment.enrolled_at) + datetime.timedelta(days=days))
+    if module.release_on:
+        dates.append(module.release_on)
+    if module.release_after_days:
+        dates.append(
+            timezone.localdate(enrollment.enrolled_at) + datetime.timedelta(days=module.release_after_days)
+        )
     opens = max(dates) if dates else None
     return opens if opens and opens > timezone.localdate() else None
 

@@ -4,6 +4,7 @@ image, quote) that lesson bodies share; gated and quiz blocks live in `lessons`.
 from wagtail import blocks
 from wagtail.images.blocks import ImageChooserBlock
 
+from course.models.lessons import AbstractLessonPage
 from course.reachability import publicly_visible
 
 
@@ -131,7 +132,7 @@ def lesson_teaser(lesson, link_label=""):
         "title": lesson.title,
         "summary": lesson.summary,
         "url": lesson.url,
-        "is_preview": bool(getattr(lesson, "is_preview", False)),
+        "is_preview": isinstance(lesson, AbstractLessonPage) and lesson.is_preview is True,
         "link_label": link_label or "Read the lesson",
     }
 

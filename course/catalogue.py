@@ -13,9 +13,9 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from taggit.models import Tag
 from wagtail.images import get_image_model
-from wagtail.models import Page
 
 from course.models import ArticleIndexPage, ArticlePage, CoursePage, CoursePageTag, Enrollment
+from course.outline import lesson_ids_by_course
 
 COURSES_PER_PAGE = 24
 LATEST_ARTICLES = 3
@@ -40,28 +40,6 @@ def enrollment_label(enrollment):
     if enrollment.status == Enrollment.Status.COMPLETED:
         return "Completed"
     return "Enrolled"
-
-
-def live_lesson_counts(catalogue, courses):
-    """{course pk: live lessons in live modules}, in one query for all `courses`."""
-    if not courses:
-        return {}
-    prefixes = reduce(or_, (Q(path__startswith=course.path) for course in courses))
-    rows = (
-        Page.objects.filter(prefixes, depth__in=(catalogue.depth + 2, catalogue.depth + 3), live=True)
-        .order_by("path")
-        .values_list("path", "depth")
-    )
-    course_by_path = {course.path: course.pk for course in courses}
-    step = Page.steplen
-    live_modules = set()
-    counts = dict.fromkeys(course_by_path.values(), 0)
-    for path, depth in rows:
-        if depth == catalogue.depth + 2:
-            live_modules.add(path)
-        elif path[:-step] in live_modules:
-            counts[course_by_path[path[: -2 * step]]] += 1
-    return counts
 
 
 def enrollment_labels(user, courses):
@@ -121,7 +99,7 @@ def catalogue_context(request, catalogue):
     )
     page_obj = Paginator(courses, COURSES_PER_PAGE).get_page(request.GET.get("page"))
     shown = list(page_obj.object_list)
-    counts = live_lesson_counts(catalogue, shown)
+    counts = {pk: len(ids) for pk, ids in lesson_ids_by_course(shown).items()}
     labels = enrollment_labels(request.user, shown)
     cards = [CourseCard(course, counts.get(course.pk, 0), labels.get(course.pk)) for course in shown]
 

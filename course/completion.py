@@ -12,7 +12,7 @@ from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
 from course.access import course_of
-from course.models import CoursePage, Enrollment, LessonCompletion
+from course.models import AbstractLessonPage, CoursePage, Enrollment, LessonCompletion
 from course.progress import complete_course_if_done, lesson_ids
 
 
@@ -43,7 +43,9 @@ def complete_finished_enrollments(course):
 
 def lesson_removed(page):
     """Called after a page is deleted: if it was a lesson of a course, settle course completion."""
+    if not isinstance(page, AbstractLessonPage):
+        return 0
     course = course_of(page)
-    if course is None or page.depth != course.depth + 2:
+    if course is None:
         return 0
     return complete_finished_enrollments(course)

@@ -9,12 +9,11 @@ from dataclasses import dataclass
 from functools import partial
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
-from wagtail.models import Page
 
 from course.access import release_date
 from course.models import Certificate, CoursePage, Enrollment, LessonCompletion
+from course.outline import lesson_ids_by_course
 from course.tasks import send_completion_email
 
 
@@ -49,33 +48,6 @@ def progress_for(user, course):
     return Progress(
         total=len(ids), completed_ids=set(completed), last_activity=max(completed.values(), default=None)
     )
-
-
-def lesson_ids_by_course(courses):
-    """{course id: [live lesson ids in order]} for many courses in one query (no per-course loop).
-
-    Follows the same rule as `CourseOutline`: a lesson counts only under a live module.
-    """
-    courses = list(courses)
-    if not courses:
-        return {}
-    query = Q()
-    for course in courses:
-        query |= Q(path__startswith=course.path, depth__in=(course.depth + 1, course.depth + 2))
-    rows = Page.objects.filter(query, live=True).order_by("path").values_list("pk", "path")
-    course_by_path = {course.path: course for course in courses}
-    result = {course.pk: [] for course in courses}
-    live_modules = set()
-    steplen = Page.steplen
-    for pk, path in rows:  # ordered by path, so a module comes before its lessons
-        parent = path[:-steplen]
-        if parent in course_by_path:
-            live_modules.add(path)
-            continue
-        course = course_by_path.get(parent[:-steplen])
-        if course is not None and parent in live_modules:
-            result[course.pk].append(pk)
-    return result
 
 
 def progress_by_course(user, courses):

@@ -1,9 +1,16 @@
 """The page tree shape is enforced by Wagtail's parent/subpage rules."""
 
-from wagtail.models import Page
+from wagtail.models import Page, get_page_models
 from wagtail.test.utils import WagtailPageTestCase
 
-from course.models import CourseIndexPage, CoursePage, ModulePage
+from course.models import (
+    AbstractLessonPage,
+    ArticleIndexPage,
+    ArticlePage,
+    CourseIndexPage,
+    CoursePage,
+    ModulePage,
+)
 from lessons.models import LessonPage
 from tests.factories import make_catalogue, make_course
 
@@ -62,3 +69,16 @@ class PageTreeRulesTests(WagtailPageTestCase):
         )
         lesson = LessonPage.objects.get(slug="created-in-the-admin")
         assert lesson.live and lesson.get_parent().pk == module.pk
+
+
+class PluginPlacementTests(WagtailPageTestCase):
+    """Rules that follow the plugin's contracts rather than fixed model names."""
+
+    def test_a_catalogue_never_goes_inside_the_plugins_own_pages(self):
+        for parent in (CourseIndexPage, CoursePage, ModulePage, ArticleIndexPage, ArticlePage, LessonPage):
+            self.assertCanNotCreateAt(parent, CourseIndexPage)
+
+    def test_modules_hold_the_lesson_contracts_models_only(self):
+        lesson_models = {model for model in get_page_models() if issubclass(model, AbstractLessonPage)}
+        self.assertEqual(lesson_models, {LessonPage})
+        self.assertAllowedSubpageTypes(ModulePage, lesson_models)

@@ -1,10 +1,10 @@
 """Catalogue, course and module pages.
 
 The tree shape (catalogue → course → module → lesson) is enforced with Wagtail's
-parent/subpage rules. `ModulePage` leaves `subpage_types` open on purpose: the
-lesson type lives in the `lessons` app (which this app must not import) and
-declares `parent_page_types = ["course.ModulePage"]` itself, while every other
-page type restricts its own parents, so a lesson is the only thing that fits.
+parent/subpage rules. A catalogue goes anywhere in the host's tree except inside
+the plugin's own pages. A module holds lessons only: the concrete models of the
+lesson contract (`AbstractLessonPage`), which live in another app that `course`
+never names.
 """
 
 from django.core.exceptions import ValidationError
@@ -17,11 +17,13 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.api import APIField
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
-from wagtail.models import Page, Site
+from wagtail.models import Page, Site, get_page_models
 from wagtail.search import index
 
 from course.blocks import InstructorBlock
 from course.cache_headers import private_response
+from course.models.articles import ArticleIndexPage, ArticlePage
+from course.models.lessons import AbstractLessonPage
 from course.outline import CourseOutline
 from course.reachability import ReachablePageMixin
 from course.templating import HostLayoutMixin
@@ -32,7 +34,6 @@ class CourseIndexPage(HostLayoutMixin, ReachablePageMixin, Page):
 
     intro = models.TextField(blank=True, max_length=600)
 
-    parent_page_types = ["wagtailcore.Page"]
     subpage_types = ["course.CoursePage", "course.ArticleIndexPage"]
     max_count_per_parent = 1
 
@@ -41,6 +42,19 @@ class CourseIndexPage(HostLayoutMixin, ReachablePageMixin, Page):
 
     class Meta:
         verbose_name = "course catalogue"
+
+    @classmethod
+    def clean_parent_page_models(cls):
+        """Any page type of the host (or the tree root), never one of the plugin's own."""
+        plugin_pages = (
+            CourseIndexPage,
+            CoursePage,
+            ModulePage,
+            ArticleIndexPage,
+            ArticlePage,
+            AbstractLessonPage,
+        )
+        return [model for model in get_page_models() if not issubclass(model, plugin_pages)]
 
     def get_context(self, request, *args, **kwargs):
         from course.catalogue import catalogue_context
@@ -280,6 +294,11 @@ class ModulePage(HostLayoutMixin, ReachablePageMixin, Page):
 
     class Meta:
         verbose_name = "module"
+
+    @classmethod
+    def clean_subpage_models(cls):
+        """Lessons only: every concrete model of the lesson contract."""
+        return [model for model in get_page_models() if issubclass(model, AbstractLessonPage)]
 
     @property
     def course(self):
