@@ -10,16 +10,15 @@ from functools import reduce
 from operator import or_
 
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from taggit.models import Tag
-from wagtail.images import get_image_model
 
 from course.models import ArticleIndexPage, ArticlePage, CoursePage, CoursePageTag, Enrollment
 from course.outline import lesson_ids_by_course
+from course.renditions import hero_images
 
 COURSES_PER_PAGE = 24
 LATEST_ARTICLES = 3
-CARD_RENDITION = "fill-640x360"
 
 
 @dataclass
@@ -65,10 +64,6 @@ def latest_articles(catalogue, limit=LATEST_ARTICLES):
         .prefetch_related(hero_images())
         .order_by("-date", "-first_published_at", "-pk")[:limit]
     )
-
-
-def hero_images():
-    return Prefetch("hero_image", queryset=get_image_model().objects.prefetch_renditions(CARD_RENDITION))
 
 
 def catalogue_context(request, catalogue):

@@ -7,6 +7,6 @@ class LessonsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from lessons import signal_handlers  # imports models: only possible once the registry is ready
+        from lessons import signal_handlers  # noqa: PLC0415 - imports models: only once the registry is ready
 
         signal_handlers.connect()

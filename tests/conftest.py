@@ -10,6 +10,7 @@ from wagtail.documents.models import Document
 from wagtail.images.models import Image
 from wagtail.models import GroupPagePermission
 
+from course.admin.roles import COURSE_ADMINISTRATORS, setup_roles
 from course.models import Enrollment
 from tests.canaries import ALT_CANARY, BODY_CANARY, DOC_CANARY, GATED_BLOCK_CANARY, IMAGE_FILE_CANARY
 from tests.factories import enroll_as, make_catalogue, make_course, make_user, png_bytes
@@ -127,8 +128,6 @@ def personas(db, gated_course, other_course, editor):
 @pytest.fixture
 def course_admin(catalogue):
     """A user in the "Course administrators" role, as `setup_roles` builds it."""
-    from course.admin.roles import COURSE_ADMINISTRATORS, setup_roles
-
     setup_roles()
     user = make_user("courseadmin")
     user.groups.add(Group.objects.get(name=COURSE_ADMINISTRATORS))

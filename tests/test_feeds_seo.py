@@ -6,7 +6,9 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.core.files.base import ContentFile
 from django.test import Client
+from wagtail.images.models import Image
 
 from tests.canaries import ALL_CANARIES
 from tests.factories import make_article, make_index, png_bytes, teaser
@@ -19,9 +21,6 @@ SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
 @pytest.fixture
 def hero(db):
-    from django.core.files.base import ContentFile
-    from wagtail.images.models import Image
-
     return Image.objects.create(
         title="Hero", description="A spine diagram", file=ContentFile(png_bytes("blue"), name="hero.png")
     )

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.http import QueryDict
 from django.test import Client
 
 from course.models import LessonCompletion
@@ -133,8 +134,6 @@ def test_bad_payloads_get_a_clear_400(quiz_lesson, student):
 
 
 def test_parse_ignores_unrelated_fields(quiz_lesson):
-    from django.http import QueryDict
-
     (q1, _), c = ids(quiz_lesson)
     data = QueryDict(mutable=True)
     data.update({"csrfmiddlewaretoken": "x", "score": "100", f"q-{q1}": c["Lumbar"]})

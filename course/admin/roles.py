@@ -10,6 +10,8 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission
 
+from course.models import ArticleIndexPage, CourseIndexPage
+
 COURSE_ADMINISTRATORS = "Course administrators"
 MARKETERS = "Marketers"
 STUDENTS = "Students"
@@ -87,8 +89,6 @@ def course_administrators():
     covered; run the command again after creating a new catalogue. No user or
     group permissions: administrators cannot make themselves more powerful.
     """
-    from course.models import CourseIndexPage
-
     catalogues = CourseIndexPage.objects.all()
     return define_group(
         COURSE_ADMINISTRATORS,
@@ -151,8 +151,6 @@ def marketers():
     gated lessons, which marketers are not entitled to see. No document or
     enrollment permissions, for the same reason.
     """
-    from course.models import ArticleIndexPage
-
     return define_group(
         MARKETERS,
         permissions=[ACCESS_ADMIN],

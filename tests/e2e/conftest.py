@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect, sync_playwright
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
 # between browser steps are still synchronous and safe.
@@ -42,8 +43,6 @@ def pytest_runtest_makereport(item, call):
 
 @pytest.fixture(scope="session")
 def browser():
-    from playwright.sync_api import sync_playwright
-
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
@@ -108,8 +107,6 @@ def log_in(page, email, password):
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password:", exact=True).fill(password)
     page.get_by_role("button", name="Sign In").click()
-    from playwright.sync_api import expect
-
     expect(page.get_by_role("button", name="Log out")).to_be_visible()
 
 

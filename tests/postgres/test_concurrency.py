@@ -3,7 +3,8 @@
 import pytest
 
 from course.enrollments import EnrollmentError, enroll
-from course.models import Enrollment
+from course.models import Certificate, Enrollment, LessonCompletion
+from course.progress import complete_course_if_done, mark_complete
 from tests.factories import make_catalogue, make_course, make_user
 from tests.postgres.threads import run_at_once
 
@@ -26,9 +27,6 @@ def test_capacity_five_with_twenty_users_at_once():
 
 
 def test_concurrent_completion_makes_one_row_and_one_certificate():
-    from course.models import Certificate, LessonCompletion
-    from course.progress import complete_course_if_done, mark_complete
-
     course, lessons = make_course(make_catalogue(), "Finish line", modules=1, lessons=1)
     user = make_user("finisher")
     enrollment = enroll(user, course).enrollment
