@@ -49,3 +49,8 @@ def lesson_removed(page):
     if course is None:
         return 0
     return complete_finished_enrollments(course)
+
+
+def after_page_deleted(request, page):
+    """`after_delete_page` hook (registered in course/wagtail_hooks.py)."""
+    lesson_removed(page)

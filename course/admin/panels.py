@@ -71,3 +71,9 @@ class RecentEnrollmentsPanel(EnrollmentPanel):
 
     def list_url(self):
         return reverse("course_enrollments:list")
+
+
+def add_enrollment_panels(request, panels):
+    """`construct_homepage_panels` hook: pending approvals and recent enrollments."""
+    panels.append(PendingApprovalsPanel(request))
+    panels.append(RecentEnrollmentsPanel(request))

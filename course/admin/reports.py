@@ -16,10 +16,11 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404
-from django.urls import reverse
+from django.urls import include, path, reverse
 from django.utils.functional import cached_property
 from django.views.generic import TemplateView
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import NumberColumn, TitleColumn
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 from wagtail.admin.views.reports import ReportView
@@ -256,3 +257,33 @@ class CourseReportView(WagtailAdminTemplateMixin, TemplateView):
         report = course_report(self.course)
         context.update({"course": self.course, "report": report, "sections": report_sections(report)})
         return context
+
+
+# --- wiring (registered in course/wagtail_hooks.py) ----------------------------------------
+
+
+def report_urls():
+    """The admin URLs of course reports, under `reports/courses/` (namespace `course_reports`)."""
+    urls = [
+        path("", CourseReportIndexView.as_view(), name="index"),
+        path("results/", CourseReportIndexView.as_view(results_only=True), name="index_results"),
+        path("<int:course_id>/", CourseReportView.as_view(), name="course"),
+    ]
+    return [path("reports/courses/", include((urls, "course_reports"), namespace="course_reports"))]
+
+
+class CourseReportsMenuItem(MenuItem):
+    """ "Course reports" in the Reports menu, for users who may read some course's report."""
+
+    def is_shown(self, request):
+        return user_sees_reports(request.user)
+
+
+def reports_menu_item():
+    return CourseReportsMenuItem(
+        "Course reports",
+        reverse("course_reports:index"),
+        name="course-reports",
+        icon_name="table",
+        order=100,
+    )
