@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-e2e bench load-check lint format migrate demo clean
+.PHONY: run test test-plugin check-wheel test-e2e bench load-check lint format migrate demo clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,8 +40,19 @@ demo: migrate
 run: demo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# The main suite (demo host settings), then tests/plugin against the minimal host.
 test: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest tests/plugin --ds=tests.plugin.minimal_settings $(PLUGIN_PYTEST_ARGS)
+
+# The plugin in a host with none of the demo (tests/plugin/minimal_settings.py): package
+# contents, system checks, canary channels.
+test-plugin: $(VENV)/.installed-dev
+	$(BIN)/python -m pytest tests/plugin --ds=tests.plugin.minimal_settings $(PLUGIN_PYTEST_ARGS)
+
+# The wheel in a new `wagtail start` site set up by the README's steps, checked over HTTP.
+check-wheel: $(VENV)/.installed-dev
+	$(BIN)/python -m tests.plugin.check_wheel_host
 
 test-e2e: $(VENV)/.installed-e2e $(AXE)
 	@test -x "$${CHROMIUM:-/usr/bin/chromium}" || { echo "Chromium is needed: apt-get install chromium"; exit 1; }
