@@ -22,7 +22,14 @@ from wagtail.images import get_image_model
 from wagtail.models import GroupPagePermission, Page, ReferenceIndex
 from wagtail.permissions import policy_registry
 
-from course.models import AbstractLessonPage, CoursePage, Enrollment, LessonCompletion, ModulePage
+from course.models import (
+    AbstractLessonPage,
+    BrandSettings,
+    CoursePage,
+    Enrollment,
+    LessonCompletion,
+    ModulePage,
+)
 from course.reachability import ancestors_live
 
 # Reasons, as named in the design.
@@ -312,12 +319,17 @@ def image_access(request_or_user, image):
     for people who can choose or change it in its collection (fail closed).
     """
     user = _user_of(request_or_user)
-    return manages_in_collection(user, image) or _opened_for(user, image)
+    return is_brand_logo(image) or manages_in_collection(user, image) or _opened_for(user, image)
+
+
+def is_brand_logo(image):
+    """The organisation's logo (course branding, a site setting) is public: host pages show it."""
+    return BrandSettings.objects.filter(logo=image).exists()
 
 
 def image_is_public(image):
     """Whether anyone, logged in or not, may see `image`: then a static, cacheable URL is fine."""
-    return _opened_for(AnonymousUser(), image)
+    return is_brand_logo(image) or _opened_for(AnonymousUser(), image)
 
 
 def public_images_of(page):

@@ -4,7 +4,7 @@ image, quote) that lesson bodies share; gated and quiz blocks live in `lessons`.
 from wagtail import blocks
 from wagtail.images.blocks import ImageChooserBlock
 
-from course.models.lessons import AbstractLessonPage
+from course.models.lesson_contract import AbstractLessonPage
 from course.reachability import publicly_visible
 
 

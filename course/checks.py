@@ -3,15 +3,17 @@
 Each check is an error, so a host that forgets a step is told at start-up rather than
 finding out from a leak: documents served around the access hook, apps the plugin's
 pages and URLs need, the plugin's middleware and its place in `MIDDLEWARE`, and the
-host template plugin pages extend. The README ("Add Pinewood to your Wagtail site")
+host template plugin pages extend. The README (its section on adding the plugin to a Wagtail site)
 lists the settings these checks expect.
 """
 
+from django.apps import apps
 from django.conf import settings
 from django.core.checks import Error, register
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.utils.module_loading import import_string
+from wagtail.documents import get_document_model
 
 from course import conf
 
@@ -52,7 +54,7 @@ def check_document_serving(app_configs=None, **kwargs):
     method = getattr(settings, "WAGTAILDOCS_SERVE_METHOD", None)
     hint = (
         'Set WAGTAILDOCS_SERVE_METHOD = "serve_view": every download then goes through Wagtail\'s '
-        "serve view, where Pinewood checks access to documents used in gated lessons."
+        "serve view, where the course plugin checks access to documents used in gated lessons."
     )
     if method in BYPASSING_SERVE_METHODS:
         return [
@@ -78,8 +80,6 @@ def check_document_serving(app_configs=None, **kwargs):
 
 def _documents_have_local_path():
     """Whether the document storage has local paths (Wagtail then defaults to "serve_view")."""
-    from wagtail.documents import get_document_model  # noqa: PLC0415 - needs the app registry
-
     storage = get_document_model()._meta.get_field("file").storage
     try:
         storage.path("documents/pinewood-check")
@@ -89,12 +89,10 @@ def _documents_have_local_path():
 
 
 def check_required_apps(app_configs=None, **kwargs):
-    from django.apps import apps  # noqa: PLC0415 - the registry is ready when checks run
-
     return [
         Error(
-            f'"{name}" is not in INSTALLED_APPS; Pinewood needs it: {reason}.',
-            hint=f'Add "{name}" to INSTALLED_APPS (README: "Add Pinewood to your Wagtail site").',
+            f'"{name}" is not in INSTALLED_APPS; the course plugin (pinewood-lms) needs it: {reason}.',
+            hint=f'Add "{name}" to INSTALLED_APPS (see the README: adding the plugin to a Wagtail site).',
             id="pinewood.E003",
         )
         for name, reason in REQUIRED_APPS.items()

@@ -1,7 +1,7 @@
 """Every setting of the plugin, with its default, read in one place.
 
 A host sets `PINEWOOD_<NAME>` in its Django settings to change one; the README lists
-them all ("Add Pinewood to your Wagtail site"). Each value is read when it is used,
+them all (its section on adding the plugin to a Wagtail site). Each value is read when it is used,
 so `override_settings` and per-environment settings modules just work. Brand and
 wording are not settings: they are a Wagtail site setting (`course.models.BrandSettings`).
 """

@@ -7,6 +7,8 @@ anyone, so they never render the body (where course and lesson blocks live).
 from django.contrib.syndication.views import Feed
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
+from course.models.branding import brand_for
+
 FEED_LENGTH = 20
 
 
@@ -26,11 +28,14 @@ class ArticleRssFeed(Feed):
         return self.index
 
     def site_name(self):
-        site = self.index.get_site()
-        return (site.site_name if site else "") or "Pinewood Academy"
+        """The organisation's name (course branding), read once per feed."""
+        if not hasattr(self, "_site_name"):
+            self._site_name = brand_for(self.index.get_site()).name
+        return self._site_name
 
     def title(self, index):
-        return f"{index.title} · {self.site_name()}"
+        name = self.site_name()
+        return f"{index.title} · {name}" if name else index.title
 
     def link(self, index):
         return index.get_full_url(self.request)
@@ -39,10 +44,11 @@ class ArticleRssFeed(Feed):
         return index.get_full_url(self.request) + index.reverse_subpage(self.route_name)
 
     def description(self, index):
-        return index.intro or f"New articles from {self.site_name()}."
+        name = self.site_name()
+        return index.intro or (f"New articles from {name}." if name else f"New articles: {index.title}.")
 
     def author_name(self, index):
-        return self.site_name()
+        return self.site_name() or None
 
     def items(self, index):
         return index.articles().prefetch_related("tagged_items__tag")[:FEED_LENGTH]

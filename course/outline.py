@@ -15,7 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from wagtail.models import Page, get_page_models
 
-from course.models.lessons import AbstractLessonPage
+from course.models.lesson_contract import AbstractLessonPage
 
 
 @dataclass

@@ -24,6 +24,7 @@ from wagtail.models import Page
 from course.access import allows, lesson_access
 from course.cache_headers import private_response
 from course.models import AbstractLessonPage, ArticlePage, CoursePage, Enrollment
+from course.templating import layout_context
 
 RESULTS_PER_PAGE = 10
 MAX_QUERY_LENGTH = 200
@@ -133,4 +134,5 @@ def search(request):
         text = result.readable_text if result.readable_text is not None else public_text(result.page)
         result.snippet = highlight(text, query)
     context = {"query": query, "page_obj": page_obj, "result_count": len(results)}
-    return private_response(TemplateResponse(request, "course/search.html", context))
+    response = TemplateResponse(request, "course/search.html", context | layout_context(request))
+    return private_response(response)

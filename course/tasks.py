@@ -8,7 +8,11 @@ backend runs them at once; production can use a database-backed worker.
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django_tasks import task
+
+from course.models import Enrollment
+from course.models.branding import brand_for
 
 
 def _absolute(path):
@@ -20,22 +24,22 @@ def _send(enrollment, template, subject, **extra):
     if not user.email:
         return False
     course = enrollment.course
+    brand = brand_for(course.get_site())  # signs the email and names its sender
     context = {
+        "brand": brand,
         "name": user.get_full_name() or user.get_username(),
         "course_title": course.title,
         "course_url": _absolute(course.url or "/"),
-        "dashboard_url": _absolute("/learn/"),
+        "dashboard_url": _absolute(reverse("course:dashboard")),
         "enrollment": enrollment,
         **extra,
     }
     body = render_to_string(f"course/emails/{template}.txt", context)
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+    send_mail(subject, body, brand.from_email(), [user.email])
     return True
 
 
 def _enrollment(enrollment_id):
-    from course.models import Enrollment
-
     return Enrollment.objects.select_related("user", "course").filter(pk=enrollment_id).first()
 
 

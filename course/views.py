@@ -16,13 +16,20 @@ from course.forms import EnrollForm
 from course.models import Certificate, Enrollment
 from course.progress import next_lesson, progress_by_course, progress_for
 from course.ratelimit import CodeAttempt
+from course.templating import layout_context
 
 
 def access_refused(request):
-    """What a refused file download answers (documents, images): log in first, or 403."""
+    """What a refused file download answers (documents, images): log in first (`LOGIN_URL`), or 403."""
     if not request.user.is_authenticated:
         return private_response(redirect_to_login(request.get_full_path()))
-    return private_response(TemplateResponse(request, "403.html", status=403).render())
+    response = TemplateResponse(request, "course/access_refused.html", layout_context(request), status=403)
+    return private_response(response.render())
+
+
+def check_document_access(document, request):
+    """`before_serve_document` hook: a download the access policy refuses gets `access_refused`."""
+    return None if policy.document_access(request, document) else access_refused(request)
 
 
 def course_context(request, course, enroll_form=None):
@@ -134,7 +141,8 @@ def certificate_verify(request, code):
     certificate = get_object_or_404(
         Certificate.objects.select_related("enrollment__user", "enrollment__course"), code=code
     )
-    return TemplateResponse(request, "course/certificate_verify.html", {"certificate": certificate})
+    context = {"certificate": certificate, **layout_context(request)}
+    return TemplateResponse(request, "course/certificate_verify.html", context)
 
 
 @login_required
@@ -159,4 +167,17 @@ def dashboard(request):
         }
         for enrollment in enrollments
     ]
-    return private_response(TemplateResponse(request, "course/dashboard.html", {"rows": rows}))
+    context = {"rows": rows, **layout_context(request)}
+    return private_response(TemplateResponse(request, "course/dashboard.html", context))
+
+
+def article_context(request, article):
+    """An article's call to action: its promoted course and the visitor's enrollment in it."""
+    course = article.visible_promoted_course
+    enrollment = policy.enrollment_for(request.user, course) if course else None
+    return {
+        "promoted_course": course,
+        "promoted_enrollment": enrollment,
+        "promoted_has_access": enrollment is not None and enrollment.grants_access(),
+        "article_index": article.get_parent().specific,
+    }

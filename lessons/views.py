@@ -11,12 +11,14 @@ from course.access import ENROLLED, STAFF, active_enrollment, allows
 from course.cache_headers import private_response
 from course.models import Enrollment
 from course.progress import Progress, complete_course_if_done, mark_complete, progress_for
+from course.templating import layout_context
 from lessons.models import QuizAttempt
 from lessons.quiz import MAX_SUBMISSION_BYTES, QuizSubmissionError, find_quiz, grade, parse_answers, quizzes
 
 
 def _refusal(request, status, message):
-    response = TemplateResponse(request, "lessons/action_refused.html", {"message": message}, status=status)
+    context = {"message": message, **layout_context(request)}
+    response = TemplateResponse(request, "lessons/action_refused.html", context, status=status)
     return private_response(response.render())
 
 
@@ -44,8 +46,6 @@ def _student_enrollment(request, lesson):
 
 def required_quizzes_pending(user, lesson):
     """Ids of the lesson's required quizzes that `user` has not passed yet."""
-    from lessons.models import QuizAttempt
-
     required = {child.id for child in quizzes(lesson) if child.value["required"]}
     if not required:
         return set()
@@ -129,8 +129,6 @@ def persona_learner_context(request, course):
 
 def learner_context(request, lesson, course, access):
     """Progress, completion state and quiz state of the current student for the lesson page."""
-    from lessons.models import QuizAttempt
-
     if getattr(request, "is_preview", False) is True:
         return persona_learner_context(request, course)
     user = request.user

@@ -12,8 +12,8 @@ from wagtail.models import Page
 from wagtail.test.utils import WagtailPageTestCase
 
 from course.models import ArticleIndexPage, ArticlePage, CourseIndexPage, CoursePage
-from lessons.demo.article import load_article
 from lessons.models import LessonPage
+from lms_site.demo.article import load_article
 from tests.canaries import ALL_CANARIES, NO_ACCESS, WITH_ACCESS
 from tests.factories import enroll_as, make_article, make_index, make_user, teaser
 

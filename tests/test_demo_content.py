@@ -11,8 +11,8 @@ from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
 from course.models import CourseIndexPage, CoursePage, Enrollment, ModulePage
-from lessons.demo.article import load_article
 from lessons.models import LessonPage
+from lms_site.demo.article import load_article
 from tests.budgets import LESSON_PAGE_IMAGE_QUERIES, LESSON_PAGE_MAX_QUERIES
 
 pytestmark = pytest.mark.django_db

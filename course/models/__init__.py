@@ -1,9 +1,10 @@
 """Course models: the catalogue/course/module page tree and the learner's records."""
 
 from .articles import ArticleIndexPage, ArticlePage, ArticlePageTag
+from .branding import BrandSettings
 from .certificate import Certificate
 from .enrollment import Enrollment, LessonCompletion
-from .lessons import AbstractLessonPage
+from .lesson_contract import AbstractLessonPage
 from .pages import CourseIndexPage, CoursePage, CoursePageTag, ModulePage
 
 __all__ = [
@@ -11,6 +12,7 @@ __all__ = [
     "ArticleIndexPage",
     "ArticlePage",
     "ArticlePageTag",
+    "BrandSettings",
     "Certificate",
     "CoursePageTag",
     "CourseIndexPage",

@@ -12,7 +12,8 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
-from wagtail.models import Site
+
+from course.models.branding import brand_for
 
 register = template.Library()
 
@@ -62,13 +63,13 @@ def json_ld_script(data, nonce=""):
     return format_html('<script type="application/ld+json"{}>{}</script>', nonce_attribute, mark_safe(text))  # noqa: S308
 
 
-@register.inclusion_tag("includes/seo.html", takes_context=True)
+@register.inclusion_tag("course/includes/seo.html", takes_context=True)
 def seo_tags(context):
     page = context.get("page")
     request = context.get("request")
     if page is None or not hasattr(page, "get_full_url"):
         return {"page": None}
-    site = Site.find_for_request(request) if request is not None else page.get_site()  # cached per request
+    brand = brand_for(request if request is not None else page.get_site())  # read once per request
     canonical = page.get_full_url(request)
     image = share_image(page, canonical or "")
     build_json_ld = getattr(page, "json_ld", None)
@@ -81,7 +82,7 @@ def seo_tags(context):
         "title": page.seo_title or page.title,
         "description": description_of(page),
         "canonical": canonical,
-        "site_name": (site.site_name if site else "") or "Pinewood Academy",
+        "site_name": brand.name,
         "og_type": "article" if is_article else "website",
         "published": data.get("datePublished") if is_article else None,
         "image": image,

@@ -2,7 +2,7 @@
 
 from django.utils.html import escape
 
-from lessons.demo.article import load_article
+from lms_site.demo.article import load_article
 
 COURSE_SLUG = "mesotherapy-lower-back-pain"
 

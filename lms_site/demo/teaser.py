@@ -7,7 +7,7 @@ them by slug (they show only the lesson's public title and summary).
 
 from django.utils.html import escape
 
-from lessons.demo.article import load_article
+from lms_site.demo.article import load_article
 
 ARTICLE_SLUG = "mesotherapy-for-lower-back-pain"
 ARTICLE_INDEX_SLUG = "articles"

@@ -26,6 +26,7 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1")
 
 INSTALLED_APPS = [
+    "lms_site",  # the demo host: its static files (site.css) and the `load_demo` command
     "course",
     "lessons",
     "wagtail.api.v2",
@@ -35,6 +36,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
+    "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
     "wagtail.embeds",
     "wagtail.sites",
@@ -121,7 +123,9 @@ STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",
     "django.contrib.staticfiles.finders.AppDirectoriesFinder",
 ]
-STATICFILES_DIRS = [PROJECT_DIR / "static"]
+# lms_site/static/ (the demo host's site.css) is found as an app's static folder, like the plugin's
+# course/static/; listing it in STATICFILES_DIRS as well would offer every file twice.
+STATICFILES_DIRS = []
 STATIC_ROOT = BASE_DIR / "static_collected"
 STATIC_URL = "/static/"
 
@@ -199,6 +203,7 @@ AUTHENTICATION_BACKENDS = [
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 LOGIN_URL = "account_login"
+PINEWOOD_SIGNUP_URL = "account_signup"  # the plugin's "Sign up to enroll" links (allauth's sign-up page)
 LOGIN_REDIRECT_URL = "/learn/"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]

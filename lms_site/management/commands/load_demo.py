@@ -4,6 +4,7 @@ Idempotent: pages are found by slug under their parent and updated in place,
 images by title in the "Demo" collection, users by username.
 """
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
@@ -14,11 +15,31 @@ from wagtail.images import get_image_model
 from wagtail.models import Collection, Page, Site
 
 from course.admin.roles import COURSE_ADMINISTRATORS, MARKETERS, STUDENTS, setup_roles
-from course.models import ArticleIndexPage, ArticlePage, CourseIndexPage, CoursePage, Enrollment, ModulePage
-from lessons.demo import teaser
-from lessons.demo.course import course_data
-from lessons.demo.images import FIGURES
+from course.models import (
+    ArticleIndexPage,
+    ArticlePage,
+    BrandSettings,
+    CourseIndexPage,
+    CoursePage,
+    Enrollment,
+    ModulePage,
+)
 from lessons.models import LessonPage
+from lms_site.demo import teaser
+from lms_site.demo.course import course_data
+from lms_site.demo.images import FIGURES
+
+# The demo's course branding (Settings → Course branding in the admin): the plugin names the
+# organisation only through this site setting.
+DEMO_BRAND = {
+    "organisation_name": "Pinewood Academy",
+    "certificate_signatory_name": "Pinewood mesotherapy course faculty",
+    "certificate_signatory_title": "Course authors",
+    "email_sender_name": "Pinewood Academy",
+    "footer_disclaimer": (
+        "Course material is for professional education and does not replace individual medical advice."
+    ),
+}
 
 DEMO_USERS = [
     # username, email, password, superuser, role (Wagtail group from `setup_roles`)
@@ -49,6 +70,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             images = self.load_images()
             catalogue = self.load_catalogue()
+            self.load_brand()
             course = self.load_course(catalogue, images)
             article = self.load_article(catalogue, course, images)
             groups = {group.name: group for group in setup_roles()}  # page permissions need the pages
@@ -94,10 +116,16 @@ class Command(BaseCommand):
         catalogue = self.save_page(root, CourseIndexPage, catalogue, slug="pinewood-academy", **fields)
         site = Site.objects.filter(is_default_site=True).first()
         if site is None:
-            Site.objects.create(hostname="localhost", port=80, root_page=catalogue, is_default_site=True)
-        elif site.root_page_id != catalogue.pk:
+            Site.objects.create(
+                hostname="localhost",
+                port=80,
+                root_page=catalogue,
+                is_default_site=True,
+                site_name=DEMO_BRAND["organisation_name"],
+            )
+        elif site.root_page_id != catalogue.pk or site.site_name != DEMO_BRAND["organisation_name"]:
             site.root_page = catalogue
-            site.site_name = "Pinewood Academy"
+            site.site_name = DEMO_BRAND["organisation_name"]
             site.save()
         # Wagtail's own "Welcome" placeholder page is not part of the demo.
         placeholder = Page.objects.filter(
@@ -106,6 +134,15 @@ class Command(BaseCommand):
         if placeholder is not None and not Site.objects.filter(root_page=placeholder).exists():
             placeholder.delete()
         return catalogue
+
+    def load_brand(self):
+        """The default site's course branding: organisation, certificate signatory, email sender."""
+        site = Site.objects.get(is_default_site=True)
+        brand = BrandSettings.for_site(site)
+        for name, value in DEMO_BRAND.items():
+            setattr(brand, name, value)
+        brand.save()
+        return brand
 
     def load_course(self, catalogue, images):
         data = course_data()
@@ -200,8 +237,6 @@ class Command(BaseCommand):
 
     @staticmethod
     def verify_email(user):
-        from allauth.account.models import EmailAddress
-
         EmailAddress.objects.update_or_create(
             user=user, email=user.email, defaults={"verified": True, "primary": True}
         )
