@@ -16,7 +16,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Q
+from django.db.models import Exists, Q
 from django.utils import timezone
 from wagtail.images import get_image_model
 from wagtail.models import GroupPagePermission, Page, ReferenceIndex
@@ -97,6 +97,21 @@ def course_of(page):
     return CoursePage.objects.ancestor_of(page).first()
 
 
+def course_and_reachability(page):
+    """(the course above `page` or None, whether `page` and its ancestors are all live), in one
+    query: `course_of` and `ancestors_live` together, for the decision every lesson request makes."""
+    if isinstance(page, CoursePage):
+        return page, ancestors_live(page)
+    if not getattr(page, "path", None):
+        return None, False
+    above = [page.path[:end] for end in range(Page.steplen, len(page.path), Page.steplen)]
+    hidden = Page.objects.filter(path__in=above, depth__gt=1, live=False)
+    course = CoursePage.objects.ancestor_of(page).annotate(hidden_above=Exists(hidden)).first()
+    if course is None:
+        return None, False
+    return course, page.live and not course.hidden_above
+
+
 def can_edit_course(user, course):
     """Editors with edit permission on the course see everything in it."""
     if not user.is_authenticated or not user.is_active:
@@ -169,10 +184,10 @@ def lesson_access(request_or_user, page, *, now=None):
     user = _user_of(request_or_user)
     if page is None or not getattr(page, "pk", None):
         return Access(False, NO_COURSE)
-    course = course_of(page)
+    course, reachable = course_and_reachability(page)
     if course is None:
         return Access(False, NO_COURSE)
-    if not ancestors_live(page):
+    if not reachable:
         return Access(False, UNPUBLISHED, course=course)
     if can_edit_course(user, course):
         return Access(True, STAFF, can_view_gated=True, course=course)

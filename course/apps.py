@@ -7,9 +7,11 @@ class CourseConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from course import signal_handlers  # noqa: PLC0415 - imports models: only once the registry is ready
+        # Both import models: only possible once the registry is ready.
+        from course import outline_freshness, signal_handlers  # noqa: PLC0415
 
         signal_handlers.connect()
+        outline_freshness.connect()
 
         from course.checks import register_checks  # noqa: PLC0415 - reads the settings and app registry
 

@@ -15,6 +15,7 @@ from taggit.models import Tag
 
 from course.models import ArticleIndexPage, ArticlePage, CoursePage, CoursePageTag, Enrollment
 from course.outline import lesson_ids_by_course
+from course.reachability import without_view_restrictions
 from course.renditions import hero_images
 
 COURSES_PER_PAGE = 24
@@ -48,18 +49,18 @@ def enrollment_labels(user, courses):
     return {enrollment.course_id: enrollment_label(enrollment) for enrollment in enrollments}
 
 
-def latest_articles(catalogue, limit=LATEST_ARTICLES):
-    """The newest live articles under live article indexes of this catalogue."""
-    indexes = list(
-        ArticleIndexPage.objects.child_of(catalogue).live().public().values_list("path", flat=True)
-    )
+def public_article_indexes(catalogue):
+    return without_view_restrictions(ArticleIndexPage.objects.child_of(catalogue).live())
+
+
+def latest_articles(indexes, limit=LATEST_ARTICLES):
+    """The newest live, public articles under `indexes` (the catalogue's live article indexes)."""
     if not indexes:
         return []
-    under_live_index = reduce(or_, (Q(path__startswith=path) for path in indexes))
+    under_live_index = reduce(or_, (Q(path__startswith=index.path) for index in indexes))
+    articles = ArticlePage.objects.filter(under_live_index).live()
     return list(
-        ArticlePage.objects.filter(under_live_index)
-        .live()
-        .public()
+        without_view_restrictions(articles)
         .defer_streamfields()
         .prefetch_related(hero_images())
         .order_by("-date", "-first_published_at", "-pk")[:limit]
@@ -68,7 +69,7 @@ def latest_articles(catalogue, limit=LATEST_ARTICLES):
 
 def catalogue_context(request, catalogue):
     """Cards for one page of live courses, filtered by `?level=` and `?tag=` (unknown values are ignored)."""
-    courses = CoursePage.objects.child_of(catalogue).live().public()
+    courses = without_view_restrictions(CoursePage.objects.child_of(catalogue).live())
     tags = list(
         Tag.objects.filter(
             pk__in=CoursePageTag.objects.filter(content_object__in=courses).values("tag_id")
@@ -97,6 +98,7 @@ def catalogue_context(request, catalogue):
     counts = {pk: len(ids) for pk, ids in lesson_ids_by_course(shown).items()}
     labels = enrollment_labels(request.user, shown)
     cards = [CourseCard(course, counts.get(course.pk, 0), labels.get(course.pk)) for course in shown]
+    indexes = list(public_article_indexes(catalogue))
 
     return {
         "courses": cards,
@@ -106,6 +108,6 @@ def catalogue_context(request, catalogue):
         "selected_level": level,
         "selected_tag": tag,
         "is_filtered": bool(level or tag),
-        "latest_articles": latest_articles(catalogue),
-        "article_index": ArticleIndexPage.objects.child_of(catalogue).live().public().first(),
+        "latest_articles": latest_articles(indexes),
+        "article_index": indexes[0] if indexes else None,
     }

@@ -39,3 +39,24 @@ def enrollment_code_limits():
 def image_url_max_age():
     """Seconds a signed URL of a gated image stays valid."""
     return getattr(settings, "PINEWOOD_IMAGE_URL_MAX_AGE", 60 * 60)
+
+
+def outline_cache_timeout():
+    """Seconds a course's cached structure (course/outline.py) may live; changes drop it sooner.
+
+    With a cache that is not shared between processes (Django's local-memory cache, the
+    default), a change is seen at once only by the process that made it, so the plugin then
+    keeps entries for at most `LOCAL_CACHE_MAX_TIMEOUT` seconds: use a shared cache (Redis)
+    with several processes.
+    """
+    return getattr(settings, "PINEWOOD_OUTLINE_CACHE_TIMEOUT", 24 * 60 * 60)
+
+
+def public_max_age():
+    """Seconds a browser may keep a page that is the same for every anonymous visitor."""
+    return getattr(settings, "PINEWOOD_PUBLIC_MAX_AGE", 60)
+
+
+def public_s_maxage():
+    """Seconds a shared cache (CDN, Varnish) may keep such a page; a change purges it sooner."""
+    return getattr(settings, "PINEWOOD_PUBLIC_S_MAXAGE", 10 * 60)

@@ -1,26 +1,52 @@
 """What a course teaches, read from the page tree in a fixed number of queries.
 
 `walk_syllabus` is the one rule for "live lessons under live modules". On it sit
-`CourseOutline` (one course, page objects: syllabus, lesson sidebar, previous/next,
-progress, the access policy's lesson lookup) and `lesson_ids_by_course` (many
-courses, ids only: catalogue counts, dashboard progress). Query cost does not grow
-with the number of modules or lessons.
+`CourseOutline` (one course: syllabus, lesson sidebar, previous/next, progress, the
+access policy's lesson lookup) and `lesson_ids_by_course` (many courses, ids only:
+catalogue counts, dashboard progress). Query cost does not grow with the number of
+modules or lessons.
+
+Every lesson request needs the outline, so its structure is kept in Django's cache,
+one entry per course: ids, titles, URL paths, public summaries, flags, minutes and
+release rules of live modules and lessons, never a lesson body and never anything
+about a user (access is decided fresh per request, in course/access.py).
+`course/outline_freshness.py` drops an entry on every change that can alter it.
 """
 
+import datetime
 from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Q
 from wagtail.models import Page, get_page_models
 
+from course import conf
 from course.models.lesson_contract import AbstractLessonPage
+
+
+@dataclass(frozen=True)
+class OutlinePage:
+    """What the outline keeps of a module or lesson page: public structure, never a body."""
+
+    pk: int
+    title: str
+    url: str | None  # the page's path on its site, as `{% pageurl %}` gives it there
+    intro: str = ""  # a module's intro
+    summary: str = ""  # a lesson's public summary
+    is_preview: bool = False
+    estimated_minutes: int = 0
+    release_on: datetime.date | None = None
+    release_after_days: int | None = None
 
 
 @dataclass
 class OutlineLesson:
-    page: Page
+    page: OutlinePage
     module: "OutlineModule"
     number: int  # 1-based position across the whole course
 
@@ -35,7 +61,7 @@ class OutlineLesson:
 
 @dataclass
 class OutlineModule:
-    page: Page
+    page: OutlinePage
     number: int
     lessons: list = field(default_factory=list)
 
@@ -98,25 +124,123 @@ def lesson_ids_by_course(courses):
     return result
 
 
+# Each course's structure is cached under a key naming its version: a change moves the version
+# on (`forget_structures`), so an entry written by a request that read the tree before the change
+# lands under an old key that nobody reads again. The version moves again once the change commits,
+# for requests that read the tree between the change and its commit. A generation number, moved
+# on by a change to sites (URLs), covers every course at once.
+GENERATION_KEY = "pinewood:outline:generation"
+# Caches each process keeps for itself: other processes would not see an invalidation.
+PROCESS_LOCAL_CACHES = {
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+}
+LOCAL_CACHE_MAX_TIMEOUT = 10
+
+
+def structure_timeout():
+    """`PINEWOOD_OUTLINE_CACHE_TIMEOUT`, but at most a few seconds with a process-local cache."""
+    timeout = conf.outline_cache_timeout()
+    if settings.CACHES.get("default", {}).get("BACKEND") in PROCESS_LOCAL_CACHES:
+        return min(timeout, LOCAL_CACHE_MAX_TIMEOUT)
+    return timeout
+
+
+def _version_key(course_pk):
+    return f"pinewood:outline:version:{course_pk}"
+
+
+def structure_key(course_pk):
+    """The cache key of the course's structure as it is now (one cache round trip)."""
+    found = cache.get_many([GENERATION_KEY, _version_key(course_pk)])
+    generation = found.get(GENERATION_KEY, 0)
+    version = found.get(_version_key(course_pk), 0)
+    return f"pinewood:outline:{generation}:{course_pk}:{version}"
+
+
+def _move_on(key):
+    if not cache.add(key, 1, timeout=None):
+        try:
+            cache.incr(key)
+        except ValueError:  # expired between the two calls
+            cache.set(key, 1, timeout=None)
+
+
+def forget_structures(course_pks):
+    """Make the cached structure of these courses stale, now and once the change commits."""
+    course_pks = list(course_pks)
+
+    def move_on():
+        for pk in course_pks:
+            _move_on(_version_key(pk))
+
+    move_on()
+    transaction.on_commit(move_on)
+
+
+def forget_all_structures():
+    """Make every cached structure stale (a site's hostname, port or root page changed)."""
+    _move_on(GENERATION_KEY)
+    transaction.on_commit(lambda: _move_on(GENERATION_KEY))
+
+
+def _outline_page(page):
+    url = page.get_url()  # relative while the course and the request share a site
+    if isinstance(page, AbstractLessonPage):
+        return OutlinePage(
+            pk=page.pk,
+            title=page.title,
+            url=url,
+            summary=page.summary,
+            is_preview=page.is_preview is True,
+            estimated_minutes=page.estimated_minutes or 0,
+        )
+    return OutlinePage(
+        pk=page.pk,
+        title=page.title,
+        url=url,
+        intro=getattr(page, "intro", ""),
+        release_on=getattr(page, "release_on", None),
+        release_after_days=getattr(page, "release_after_days", None),
+    )
+
+
+def read_structure(course):
+    """[(module, [lessons])] of `OutlinePage`s, from the tree (`walk_syllabus`), in tree order."""
+    pages = syllabus_pages([course]).specific().defer_streamfields()
+    structure = []
+    for _, module_page, lesson_page in walk_syllabus([course], pages):
+        if lesson_page is None:
+            structure.append((_outline_page(module_page), []))
+        else:
+            structure[-1][1].append(_outline_page(lesson_page))
+    return structure
+
+
+def course_structure(course):
+    """The course's structure from the cache, read from the tree on a miss."""
+    key = structure_key(course.pk)
+    structure = cache.get(key)
+    if structure is None:
+        structure = read_structure(course)
+        cache.set(key, structure, structure_timeout())
+    return structure
+
+
 class CourseOutline:
     """Live modules (children of the course) and their live lessons, in explorer order (`walk_syllabus`)."""
 
     def __init__(self, course):
         self.course = course
-        pages = syllabus_pages([course]).specific().defer_streamfields()
         self.modules = []
         self.lessons = []
-        module_by_pk = {}
-        for _, module_page, lesson_page in walk_syllabus([course], pages):
-            if lesson_page is None:
-                module = OutlineModule(page=module_page, number=len(self.modules) + 1)
-                self.modules.append(module)
-                module_by_pk[module_page.pk] = module
-                continue
-            module = module_by_pk[module_page.pk]
-            lesson = OutlineLesson(page=lesson_page, module=module, number=len(self.lessons) + 1)
-            module.lessons.append(lesson)
-            self.lessons.append(lesson)
+        for module_page, lesson_pages in course_structure(course):
+            module = OutlineModule(page=module_page, number=len(self.modules) + 1)
+            self.modules.append(module)
+            for lesson_page in lesson_pages:
+                lesson = OutlineLesson(page=lesson_page, module=module, number=len(self.lessons) + 1)
+                module.lessons.append(lesson)
+                self.lessons.append(lesson)
         self._lesson_index = {lesson.page.pk: i for i, lesson in enumerate(self.lessons)}
 
     @property

@@ -12,7 +12,7 @@ policy (course/access.py) can all build on it.
 from django.db.models import Exists, F, OuterRef
 from django.db.models.functions import Substr
 from django.http import Http404
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 
 
 def ancestors_live(page):
@@ -36,6 +36,19 @@ def with_live_ancestors(pages):
     )
     reachable = Page.objects.filter(live=True).exclude(Exists(hidden_ancestor))
     return pages.filter(pk__in=reachable.values("pk"))  # a plain lookup, which search backends accept
+
+
+def without_view_restrictions(pages):
+    """Narrow a page queryset to pages no view restriction (password, login, groups) covers.
+
+    Wagtail's `.public()` does the same with one more query (it lists every restriction);
+    this is one correlated subquery inside the listing's own query.
+    """
+    restricted_above = PageViewRestriction.objects.filter(
+        page__depth__lte=OuterRef("depth"),
+        page__path=Substr(OuterRef("path"), 1, F("page__depth") * Page.steplen),
+    )
+    return pages.exclude(Exists(restricted_above))
 
 
 def publicly_visible(page):

@@ -2,8 +2,14 @@
 
 # Every page reads the site's course branding once (course.models.branding, shared with the host's
 # {% get_settings %}): one query of each budget below.
-LESSON_PAGE_MAX_QUERIES = 25
+# The course outline's structure comes from the cache (course/outline.py): no outline queries.
+LESSON_PAGE_MAX_QUERIES = 19
 # A lesson that shows images decides once which of them it shows publicly (static URLs) and which
 # get signed ones: a fixed 6 queries, whatever the number of images (course.access.public_images_of).
 LESSON_PAGE_IMAGE_QUERIES = 6
-COURSE_PAGE_MAX_QUERIES = 18
+COURSE_PAGE_MAX_QUERIES = 15
+# The catalogue: Wagtail's routing, the page's reachability, one page of cards (courses, tags,
+# lesson counts, hero images), the visitor's enrollments, the latest articles and the branding.
+CATALOGUE_MAX_QUERIES = 16
+# A logged-in visitor adds the session, the user, their enrollments and the host's user bar (2).
+CATALOGUE_LOGGED_IN_MAX_QUERIES = 21

@@ -7,8 +7,10 @@ from django.core.files.base import ContentFile
 from django.test import Client
 from django.utils import timezone
 from wagtail.images.models import Image
+from wagtail.models import PageViewRestriction
 
 from course.models import CoursePage, Enrollment
+from tests.budgets import CATALOGUE_LOGGED_IN_MAX_QUERIES, CATALOGUE_MAX_QUERIES
 from tests.factories import enroll_as, make_article, make_course, make_index, make_user, png_bytes
 
 pytestmark = pytest.mark.django_db
@@ -154,10 +156,30 @@ def test_catalogue_query_count_does_not_grow_with_courses(
     if logged_in:
         client.force_login(user)
         enroll_as(user, courses[0])
-    few, html = count_queries(client, django_assert_max_num_queries, 30)
+    budget = CATALOGUE_LOGGED_IN_MAX_QUERIES if logged_in else CATALOGUE_MAX_QUERIES
+    few, html = count_queries(client, django_assert_max_num_queries, budget)
     assert html.count('<li class="card">') == 5
 
     make_courses(catalogue, 95, prefix="More")
     many, html = count_queries(client, django_assert_max_num_queries, few)
     assert html.count('<li class="card">') == 100
     assert many <= few
+
+
+def test_pages_behind_a_view_restriction_stay_off_the_catalogue(catalogue):
+    """A password- or login-restricted course, article index or article is not a public card."""
+    open_course, _ = make_course(catalogue, "Open course", modules=1, lessons=1)
+    closed_course, _ = make_course(catalogue, "Closed course", modules=1, lessons=1)
+    PageViewRestriction.objects.create(page=closed_course, restriction_type="password", password="s3cret-pw")
+    index = make_index(catalogue)
+    make_article(index, "Open article")
+    closed_article = make_article(index, "Closed article")
+    PageViewRestriction.objects.create(page=closed_article, restriction_type="login")
+
+    html = html_of(Client().get("/"))
+    assert "Open course" in html and "Closed course" not in html
+    assert "Open article" in html and "Closed article" not in html
+
+    PageViewRestriction.objects.create(page=index, restriction_type="login")
+    html = html_of(Client().get("/"))
+    assert "Open article" not in html
