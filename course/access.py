@@ -30,7 +30,7 @@ from course.models import (
     LessonCompletion,
     ModulePage,
 )
-from course.reachability import ancestors_live
+from course.reachability import ancestors_live, without_view_restrictions
 
 # Reasons, as named in the design.
 PREVIEW = "preview"
@@ -292,7 +292,7 @@ def _opened_by_use(user, references):
     for page_id, object_id, content_path in rows:
         uses.setdefault(int(page_id), {}).setdefault(object_id, []).append(content_path)
     opened = set()
-    for page in Page.objects.filter(pk__in=uses).live().public().specific():
+    for page in without_view_restrictions(Page.objects.filter(pk__in=uses).live()).specific():
         waiting = {object_id: paths for object_id, paths in uses[page.pk].items() if object_id not in opened}
         if not waiting:
             continue

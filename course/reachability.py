@@ -55,7 +55,7 @@ def publicly_visible(page):
     """A page may be shown to anyone only while it is reachable and no view restriction covers it."""
     if page is None or not page.live:
         return False
-    return ancestors_live(page) and Page.objects.filter(pk=page.pk).public().exists()
+    return ancestors_live(page) and without_view_restrictions(Page.objects.filter(pk=page.pk)).exists()
 
 
 class ReachablePageMixin:

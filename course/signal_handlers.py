@@ -11,6 +11,7 @@ back). Wagtail's queued task still runs later; it re-reads the row and finds
 nothing to change.
 """
 
+from django.apps import apps
 from django.db import transaction
 from django.db.models.signals import post_save
 from wagtail.models import COMMENTS_RELATION_NAME, ReferenceIndex, get_page_models
@@ -53,3 +54,8 @@ def index_page_references(sender, instance, raw=False, update_fields=None, **kwa
 def connect():
     for model in get_page_models():
         post_save.connect(index_page_references, sender=model, dispatch_uid="course.index_page_references")
+    if apps.is_installed("wagtail.contrib.frontend_cache"):
+        # Optional: only a host with Wagtail's front-end cache app purges cached pages.
+        from course import frontend_cache  # noqa: PLC0415
+
+        frontend_cache.connect()

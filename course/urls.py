@@ -18,9 +18,9 @@ from course.cache_headers import private
 from course.search import search
 
 student_urls = [
-    path("learn/", views.dashboard, name="dashboard"),
+    path("learn/", private(views.dashboard), name="dashboard"),
     path("search/", search, name="search"),
-    path("certificates/<str:code>/", views.certificate_verify, name="certificate_verify"),
+    path("certificates/<str:code>/", private(views.certificate_verify), name="certificate_verify"),
     path("images/<str:signature>/<int:image_id>/<str:filter_spec>/", images.serve_image, name="image"),
 ]
 

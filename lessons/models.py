@@ -20,7 +20,7 @@ from course.access import (
     course_of,
     lesson_access,
 )
-from course.cache_headers import private_response
+from course.cache_headers import private_response, public_when_preview
 from course.models import AbstractLessonPage
 from lessons.blocks import GatedSectionBlock, LessonBodyBlock
 
@@ -63,7 +63,8 @@ class LessonPage(AbstractLessonPage):
         return not self.access_for(request).is_not_found
 
     def serve(self, request, *args, **kwargs):
-        return private_response(super().serve(request, *args, **kwargs))
+        # Shared with anonymous visitors only as a free preview; locked lessons and routes are private.
+        return public_when_preview(super().serve(request, *args, **kwargs), request, self)
 
     @path("complete/", name="complete")
     def complete_route(self, request):

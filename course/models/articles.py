@@ -25,6 +25,7 @@ from wagtail.permissions import policy_registry
 from wagtail.search import index
 
 from course.blocks import ArticleBodyBlock
+from course.cache_headers import PAGE_ITSELF, public_when_anonymous
 from course.reachability import ReachablePageMixin, publicly_visible
 from course.renditions import hero_images
 from course.templating import HostLayoutMixin
@@ -83,6 +84,11 @@ class ArticleIndexPage(HostLayoutMixin, ReachablePageMixin, RoutablePageMixin, P
             .order_by("-date", "-first_published_at", "-pk")
             .defer_streamfields()
         )
+
+    def serve(self, request, *args, **kwargs):
+        # The list and both feeds are the same for every anonymous visitor.
+        response = super().serve(request, *args, **kwargs)
+        return public_when_anonymous(response, request, routes=(PAGE_ITSELF, "rss", "atom"))
 
     @path("")
     def index_route(self, request):
@@ -234,6 +240,9 @@ class ArticlePage(HostLayoutMixin, ReachablePageMixin, Page):
         """The promoted course while it is publicly reachable, else None."""
         course = self.promoted_course
         return course if course is not None and publicly_visible(course) else None
+
+    def serve(self, request, *args, **kwargs):
+        return public_when_anonymous(super().serve(request, *args, **kwargs), request)
 
     def get_context(self, request, *args, **kwargs):
         from course.views import article_context  # noqa: PLC0415 - a page hands off to its view (views import the models)

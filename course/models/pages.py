@@ -21,7 +21,7 @@ from wagtail.models import Page, Site, get_page_models
 from wagtail.search import index
 
 from course.blocks import InstructorBlock
-from course.cache_headers import private_response
+from course.cache_headers import public_when_anonymous
 from course.models.articles import ArticleIndexPage, ArticlePage
 from course.models.branding import brand_for
 from course.models.lesson_contract import AbstractLessonPage
@@ -56,6 +56,9 @@ class CourseIndexPage(HostLayoutMixin, ReachablePageMixin, Page):
             AbstractLessonPage,
         )
         return [model for model in get_page_models() if not issubclass(model, plugin_pages)]
+
+    def serve(self, request, *args, **kwargs):
+        return public_when_anonymous(super().serve(request, *args, **kwargs), request)
 
     def get_context(self, request, *args, **kwargs):
         from course.catalogue import catalogue_context  # noqa: PLC0415 - a page hands off to its view (views import the models)
@@ -241,7 +244,8 @@ class CoursePage(HostLayoutMixin, ReachablePageMixin, RoutablePageMixin, Page):
         return self._outline
 
     def serve(self, request, *args, **kwargs):
-        return private_response(super().serve(request, *args, **kwargs))
+        # Anonymous visitors share the overview; the routes (enroll, withdraw, certificate) are private.
+        return public_when_anonymous(super().serve(request, *args, **kwargs), request)
 
     def get_context(self, request, *args, **kwargs):
         from course.views import course_context  # noqa: PLC0415 - a page hands off to its view (views import the models)
@@ -306,7 +310,7 @@ class ModulePage(HostLayoutMixin, ReachablePageMixin, Page):
         return CoursePage.objects.ancestor_of(self).first()
 
     def serve(self, request, *args, **kwargs):
-        return private_response(super().serve(request, *args, **kwargs))
+        return public_when_anonymous(super().serve(request, *args, **kwargs), request)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

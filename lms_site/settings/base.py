@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "wagtail.contrib.forms",
+    "wagtail.contrib.frontend_cache",  # purges a CDN on publish; inactive until WAGTAILFRONTENDCACHE is set
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.settings",
@@ -240,3 +241,7 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Front-end cache: pages that are the same for every anonymous visitor carry `Cache-Control:
+# public` (course/cache_headers.py). To let a CDN or Varnish keep them and have publishing
+# purge them, set WAGTAILFRONTENDCACHE (README, "Caching"); unset, nothing is purged.

@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     # The host's sitemap.
     "wagtail.contrib.sitemaps",
     "django.contrib.sitemaps",
+    # Optional, as in the README: purges a front-end cache (none configured here, so a no-op).
+    "wagtail.contrib.frontend_cache",
 ]
 
 MIDDLEWARE = [
