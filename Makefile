@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-plugin check-wheel test-e2e bench load-check lint format migrate demo clean
+.PHONY: run test test-plugin check-wheel test-e2e bench bench-nodes load-check lint format migrate demo clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -61,6 +61,10 @@ test-e2e: $(VENV)/.installed-e2e $(AXE)
 # Benchmarks (not tests): see README, "Performance".
 bench: $(VENV)/.installed
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+# Two gunicorn nodes sharing the local PostgreSQL and Redis (see README, "Performance").
+bench-nodes: $(VENV)/.installed
+	$(BIN)/python -m bench.two_nodes $(BENCH_ARGS)
 
 load-check: $(VENV)/.installed
 	$(BIN)/python -m bench.load_check $(BENCH_ARGS)

@@ -3,6 +3,7 @@
 Usage (from the project root):
 
     .venv/bin/python -m bench.report_bench [--enrollments 10000] [--modules 5] [--lessons 10] [--repeat 5]
+                                           [--postgres]
 
 It builds a fresh database (SQLite in a temporary folder, or BENCH_DATABASE_URL, which it
 migrates and fills: use an empty database), then generates one course of MODULES x LESSONS
@@ -10,12 +11,18 @@ lessons (a quiz in every fifth lesson), ENROLLMENTS students in a realistic mix 
 their lesson completions (a funnel: each student completed a prefix of the syllabus) and quiz
 attempts. It times the report computation alone (`course.admin.reports.course_report` plus the
 sections other apps add) and the whole admin report page rendered for a superuser, and prints
-the median and worst time and the number of SQL queries of each. Not a test: nothing is asserted.
+the median and worst time and the number of SQL queries of each, and the slowest queries of the
+page. Not a test: nothing is asserted. Students are generated and inserted in batches
+(bulk_create), so 100,000 enrollments (about 2.6 million completions) fit in little memory.
+
+`--postgres` creates a throw-away PostgreSQL database on BENCH_POSTGRES_URL's server (default
+postgres://postgres@127.0.0.1:5432/) and drops it at the end.
 """
 
 import argparse
 import os
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -81,7 +88,9 @@ def build_course(modules, lessons_per_module):
 UNUSABLE = "!"  # an unusable password hash: these accounts cannot log in
 
 
-def build_students(course, lessons, quiz_ids, count, seed=6):
+def build_students(course, lessons, quiz_ids, count, seed=6, batch=2000):
+    """`count` students in batches of `batch` (users, enrollments, completions and attempts are
+    made and inserted one batch at a time, so memory stays flat at 100,000 students)."""
     from django.contrib.auth import get_user_model
 
     from course.models import Enrollment, LessonCompletion
@@ -89,54 +98,63 @@ def build_students(course, lessons, quiz_ids, count, seed=6):
 
     rng = random.Random(seed)  # noqa: S311 - reproducible fake data, not security
     User = get_user_model()
-    User.objects.bulk_create(
-        [
-            User(username=f"student{i}", email=f"student{i}@example.com", password=UNUSABLE)
-            for i in range(count)
-        ],
-        batch_size=2000,
-    )
-    users = list(User.objects.filter(username__startswith="student").values_list("pk", flat=True))
     statuses = ["active"] * 70 + ["completed"] * 15 + ["pending"] * 10 + ["withdrawn"] * 5
-    enrollments, completions, attempts = [], [], []
-    for user_id in users:
-        status = rng.choice(statuses)
-        enrollments.append(Enrollment(user_id=user_id, course=course, status=status))
-        if status == "pending":
-            continue
-        reached = len(lessons) if status == "completed" else rng.randint(0, len(lessons))
-        for lesson in lessons[:reached]:
-            completions.append(LessonCompletion(user_id=user_id, lesson_id=lesson.pk))
-            if lesson.pk in quiz_ids:
-                for _ in range(rng.randint(1, 2)):
-                    score = rng.choice([0, 50, 100])
-                    attempts.append(
-                        QuizAttempt(
-                            user_id=user_id,
-                            lesson_id=lesson.pk,
-                            block_id=quiz_ids[lesson.pk],
-                            score=score,
-                            passed=score >= 70,
+    totals = [0, 0, 0]
+    for first in range(0, count, batch):
+        names = [f"student{i}" for i in range(first, min(first + batch, count))]
+        User.objects.bulk_create(
+            [User(username=name, email=f"{name}@example.com", password=UNUSABLE) for name in names]
+        )
+        users = User.objects.filter(username__in=names).order_by("pk").values_list("pk", flat=True)
+        enrollments, completions, attempts = [], [], []
+        for user_id in users:
+            status = rng.choice(statuses)
+            enrollments.append(Enrollment(user_id=user_id, course=course, status=status))
+            if status == "pending":
+                continue
+            reached = len(lessons) if status == "completed" else rng.randint(0, len(lessons))
+            for lesson in lessons[:reached]:
+                completions.append(LessonCompletion(user_id=user_id, lesson_id=lesson.pk))
+                if lesson.pk in quiz_ids:
+                    for _ in range(rng.randint(1, 2)):
+                        score = rng.choice([0, 50, 100])
+                        attempts.append(
+                            QuizAttempt(
+                                user_id=user_id,
+                                lesson_id=lesson.pk,
+                                block_id=quiz_ids[lesson.pk],
+                                score=score,
+                                passed=score >= 70,
+                            )
                         )
-                    )
-    Enrollment.objects.bulk_create(enrollments, batch_size=5000)
-    LessonCompletion.objects.bulk_create(completions, batch_size=5000)
-    QuizAttempt.objects.bulk_create(attempts, batch_size=5000)
-    return len(enrollments), len(completions), len(attempts)
+        Enrollment.objects.bulk_create(enrollments, batch_size=5000)
+        LessonCompletion.objects.bulk_create(completions, batch_size=5000)
+        QuizAttempt.objects.bulk_create(attempts, batch_size=5000)
+        totals = [totals[0] + len(enrollments), totals[1] + len(completions), totals[2] + len(attempts)]
+        if len(names) == batch and (first + batch) % (10 * batch) == 0:
+            print(f"  {first + batch} students ...", flush=True)
+    return tuple(totals)
 
 
 def timed(function, repeat):
+    """(median s, worst s, queries of the last run, [(ms, sql)] of the last run)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    times, queries = [], 0
+    times = []
     for _ in range(repeat):
         with CaptureQueriesContext(connection) as captured:
             start = time.perf_counter()
             function()
             times.append(time.perf_counter() - start)
-        queries = len(captured.captured_queries)
-    return statistics.median(times), max(times), queries
+    queries = [(float(query["time"]) * 1000, query["sql"]) for query in captured.captured_queries]
+    return statistics.median(times), max(times), len(queries), queries
+
+
+def admin_connection(server_url):
+    import psycopg
+
+    return psycopg.connect(server_url.rstrip("/") + "/postgres", autocommit=True)
 
 
 def main():
@@ -145,10 +163,38 @@ def main():
     parser.add_argument("--modules", type=int, default=5)
     parser.add_argument("--lessons", type=int, default=10, help="lessons per module")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument(
+        "--postgres",
+        action="store_true",
+        help="a throw-away PostgreSQL database on BENCH_POSTGRES_URL's server "
+        "(default postgres://postgres@127.0.0.1:5432/), dropped at the end",
+    )
+    parser.add_argument("--slowest", type=int, default=5, help="print the N slowest queries of the page")
     args = parser.parse_args()
 
     folder = tempfile.mkdtemp(prefix="pinewood-report-bench-")
-    setup_django(os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{folder}/bench.sqlite3")
+    server_url = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/").rstrip("/")
+    database = f"pinewood_bench_report_{os.getpid()}"
+    if args.postgres:
+        with admin_connection(server_url) as admin:
+            admin.execute(f'CREATE DATABASE "{database}"')
+        database_url = f"{server_url}/{database}"
+    else:
+        database_url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{folder}/bench.sqlite3"
+    try:
+        setup_django(database_url)
+        run(args)
+    finally:
+        if args.postgres:
+            from django.db import connections
+
+            connections.close_all()
+            with admin_connection(server_url) as admin:
+                admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def run(args):
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
     from django.db import connection
@@ -156,7 +202,7 @@ def main():
 
     from course.admin.reports import course_report, report_sections
 
-    print("Migrating a fresh database…", flush=True)
+    print(f"Migrating a fresh {connection.vendor} database…", flush=True)
     call_command("migrate", verbosity=0)
     start = time.perf_counter()
     course, lessons, quiz_ids = build_course(args.modules, args.lessons)
@@ -189,8 +235,12 @@ def main():
     report, sections = compute()
     print(f"Students: {report.students}, completion rate {report.completion_rate}%")
     for label, function in (("report computation", compute), ("admin report page", render)):
-        median, worst, queries = timed(function, args.repeat)
-        print(f"{label:>20}: median {median * 1000:7.1f} ms, worst {worst * 1000:7.1f} ms, {queries} queries")
+        median, worst, count, queries = timed(function, args.repeat)
+        print(f"{label:>20}: median {median * 1000:7.1f} ms, worst {worst * 1000:7.1f} ms, {count} queries")
+    total = sum(ms for ms, _ in queries)
+    print(f"SQL time of the last page render: {total:.1f} ms in {count} queries; the slowest:")
+    for ms, sql in sorted(queries, reverse=True)[: args.slowest]:
+        print(f"  {ms:8.1f} ms  {sql[:150]}")
 
 
 if __name__ == "__main__":

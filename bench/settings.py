@@ -18,3 +18,7 @@ STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.Static
 WHITENOISE_USE_FINDERS = True
 STATIC_ROOT = None
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+# A key prefix of its own on a shared cache (bench/two_nodes.py deletes its keys afterwards).
+if os.environ.get("BENCH_CACHE_KEY_PREFIX"):
+    CACHES["default"]["KEY_PREFIX"] = os.environ["BENCH_CACHE_KEY_PREFIX"]  # noqa: F405
