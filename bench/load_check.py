@@ -31,7 +31,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from bench.run import free_port, start_gunicorn
+from bench.run import build_course, free_port, start_gunicorn
 
 PROJECT = Path(__file__).resolve().parent.parent
 CANARY = "zqloadcanary" + secrets.token_hex(4)
@@ -57,26 +57,20 @@ def build_data(readers, visitors, enrollers, lessons):
     from django.core.management import call_command
     from django.test import Client
 
-    from course.models import CourseIndexPage, CoursePage, Enrollment, ModulePage
-    from lessons.models import LessonPage
+    from course.models import CourseIndexPage, Enrollment
 
     call_command("migrate", run_syncdb=True, verbosity=0)
     call_command("load_demo", no_users=True, verbosity=0)
     catalogue = CourseIndexPage.objects.get(slug="pinewood-academy")
-    course = CoursePage(title="Load course", slug="load-course", summary="Under load.")
-    catalogue.add_child(instance=course)
-    module = ModulePage(title="Module", slug="module")
-    course.add_child(instance=module)
-    pages = []
-    for n in range(lessons):
-        lesson = LessonPage(
-            title=f"Lesson {n + 1}",
-            slug=f"lesson-{n + 1}",
-            summary="Public summary.",
-            body=[("paragraph", f"<p>Members only {CANARY}</p>")],
-        )
-        module.add_child(instance=lesson)
-        pages.append(lesson)
+    course, pages = build_course(
+        catalogue,
+        "load-course",
+        1,
+        lessons,
+        title="Load course",
+        summary="Under load.",
+        body=[("paragraph", f"<p>Members only {CANARY}</p>")],
+    )
 
     User = get_user_model()
 

@@ -65,13 +65,18 @@ def middle(items):
     return items[len(items) // 2]
 
 
-def build_course(parent, slug, n_modules, n_lessons, template, **fields):
-    """A published course of n_modules x n_lessons lessons copying `template`'s body; its lessons."""
+def build_course(
+    parent, slug, n_modules, n_lessons, template=None, *, body=None, publish_lessons=False, **fields
+):
+    """A published course of n_modules x n_lessons lessons and its lessons (shared by every bench
+    script). Lessons copy `template`'s summary and body, or get `body` and a stock summary;
+    `publish_lessons` publishes each through a revision, as an editor would."""
     from course.models import CoursePage, ModulePage
     from lessons.models import LessonPage
 
+    fields.setdefault("title", f"Bench {slug}")
     fields.setdefault("summary", "A benchmark course.")
-    page = CoursePage(title=f"Bench {slug}", slug=slug, **fields)
+    page = CoursePage(slug=slug, **fields)
     parent.add_child(instance=page)
     page.save_revision().publish()
     lessons = []
@@ -82,10 +87,13 @@ def build_course(parent, slug, n_modules, n_lessons, template, **fields):
             lesson = LessonPage(
                 title=f"Lesson {m + 1}.{n + 1}",
                 slug=f"lesson-{m + 1}-{n + 1}",
-                summary=template.summary,
-                body=template.body.raw_data,
+                summary=template.summary if template is not None else "A public summary.",
+                body=template.body.raw_data if template is not None else body,
             )
             module.add_child(instance=lesson)
+            if publish_lessons:
+                lesson.save_revision().publish()
+                lesson = LessonPage.objects.get(pk=lesson.pk)
             lessons.append(lesson)
     return page, lessons
 

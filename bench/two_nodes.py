@@ -38,7 +38,15 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlencode
 
-from bench.run import free_port, session_cookie, setup_django, start_gunicorn, wrk_command, wrk_result
+from bench.run import (
+    build_course,
+    free_port,
+    session_cookie,
+    setup_django,
+    start_gunicorn,
+    wrk_command,
+    wrk_result,
+)
 
 CANARY = "zqnodecanary" + secrets.token_hex(4)
 CODE = "PINE-7Q4K-2026"
@@ -181,7 +189,7 @@ def build_data():
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
 
-    from course.models import CourseIndexPage, CoursePage, Enrollment, ModulePage
+    from course.models import CourseIndexPage, CoursePage, Enrollment
     from lessons.models import LessonPage
 
     call_command("migrate", run_syncdb=True, verbosity=0)
@@ -189,42 +197,22 @@ def build_data():
     catalogue = CourseIndexPage.objects.get(slug="pinewood-academy")
     template = LessonPage.objects.get(slug="chronic-causes")
 
-    def course(slug, title, lessons, **fields):
-        page = CoursePage(title=title, slug=slug, summary="Served by two nodes.", **fields)
-        catalogue.add_child(instance=page)
-        page.save_revision().publish()
-        module = page.add_child(instance=ModulePage(title="Module 1", slug="module-1"))
-        made = []
-        for n in range(lessons):
-            lesson = LessonPage(
-                title=f"Lesson {n + 1}",
-                slug=f"lesson-{n + 1}",
-                summary="A public summary.",
-                body=[("paragraph", f"<p>Members only: {CANARY}</p>")],
-            )
-            module.add_child(instance=lesson)
-            lesson.save_revision().publish()
-            made.append(LessonPage.objects.get(pk=lesson.pk))
-        return page, made
-
-    nodes_course, nodes_lessons = course("two-nodes", "Two nodes", 3)
-    code_course, _ = course(
-        "code-course", "Code course", 1, enrollment_mode=CoursePage.EnrollmentMode.CODE, enrollment_code=CODE
+    canary_body = [("paragraph", f"<p>Members only: {CANARY}</p>")]
+    shared = {"summary": "Served by two nodes.", "body": canary_body, "publish_lessons": True}
+    nodes_course, nodes_lessons = build_course(catalogue, "two-nodes", 1, 3, title="Two nodes", **shared)
+    code_course, _ = build_course(
+        catalogue,
+        "code-course",
+        1,
+        1,
+        title="Code course",
+        enrollment_mode=CoursePage.EnrollmentMode.CODE,
+        enrollment_code=CODE,
+        **shared,
     )
-    bench_course = CoursePage(title="Bench course", slug="bench-course", summary="Under load.")
-    catalogue.add_child(instance=bench_course)
-    bench_course.save_revision().publish()
-    bench_module = bench_course.add_child(instance=ModulePage(title="Module", slug="module"))
-    bench_lessons = []
-    for n in range(20):
-        lesson = LessonPage(
-            title=f"Lesson {n + 1}",
-            slug=f"lesson-{n + 1}",
-            summary=template.summary,
-            body=template.body.raw_data,
-        )
-        bench_module.add_child(instance=lesson)
-        bench_lessons.append(lesson)
+    bench_course, bench_lessons = build_course(
+        catalogue, "bench-course", 1, 20, template, title="Bench course", summary="Under load."
+    )
 
     User = get_user_model()
     editor = User.objects.create_superuser("bench-editor", "editor@example.com", None)
