@@ -129,6 +129,7 @@ def build_data(modules, lessons):
     """Demo content, the courses, plain pages, catalogues and an enrolled student."""
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
+    from wagtail.models import Page, Site
 
     from bench.plain.models import PlainPage
     from course.models import ArticleIndexPage, CourseIndexPage, CoursePage, Enrollment
@@ -137,6 +138,14 @@ def build_data(modules, lessons):
     call_command("migrate", run_syncdb=True, verbosity=0)
     call_command("load_demo", no_users=True, verbosity=0)
     catalogue = CourseIndexPage.objects.get(slug="pinewood-academy")
+    # As in a school's existing site: the host's home page is the site root and the catalogue one
+    # of its children. Plain pages sit beside the catalogue, so Wagtail routes them its own way.
+    home = Page.get_first_root_node().add_child(instance=PlainPage(title="Home", slug="bench-home"))
+    for site in Site.objects.filter(root_page=catalogue):
+        site.root_page = home
+        site.save()
+    catalogue.move(home, pos="last-child")
+    catalogue.refresh_from_db()
     demo_course = CoursePage.objects.child_of(catalogue).get()
     articles = ArticleIndexPage.objects.child_of(catalogue).get()
     template = LessonPage.objects.get(slug="chronic-causes")
@@ -152,14 +161,16 @@ def build_data(modules, lessons):
         Enrollment.objects.create(user=student, course=course, status=Enrollment.Status.ACTIVE)
 
     plain = PlainPage(title=template.title, slug="plain-page", body=template.body.raw_data)
-    catalogue.add_child(instance=plain)
-    # The fair reference: the same plain page where a lesson sits (catalogue > course > module > lesson).
-    outer = catalogue.add_child(instance=PlainPage(title="Plain course", slug="plain-course"))
+    home.add_child(instance=plain)
+    # The fair reference: the same plain page where a lesson sits (home > catalogue > course >
+    # module > lesson), routed by Wagtail.
+    shelf = home.add_child(instance=PlainPage(title="Plain catalogue", slug="plain-catalogue"))
+    outer = shelf.add_child(instance=PlainPage(title="Plain course", slug="plain-course"))
     inner = outer.add_child(instance=PlainPage(title="Plain module", slug="plain-module"))
     reference = inner.add_child(
         instance=PlainPage(title=template.title, slug="plain-lesson", body=template.body.raw_data)
     )
-    shelf = catalogue.add_child(instance=PlainPage(title="Catalogues", slug="catalogues"))
+    shelf = home.add_child(instance=PlainPage(title="Catalogues", slug="catalogues"))
     catalogues = {
         size: build_catalogue(shelf, f"{size}-courses", size, demo_course, articles, template)
         for size in (1, 50)

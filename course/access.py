@@ -30,7 +30,7 @@ from course.models import (
     LessonCompletion,
     ModulePage,
 )
-from course.reachability import ancestors_live, without_view_restrictions
+from course.reachability import Lineage, ancestors_live, without_view_restrictions
 
 # Reasons, as named in the design.
 PREVIEW = "preview"
@@ -94,6 +94,13 @@ def course_of(page):
         return page
     if not getattr(page, "path", None):
         return None
+    lineage = Lineage.of(page)
+    if lineage is not None:
+        # Pages below a course show its title and links, not its long text: leave that unread.
+        course_pks = lineage.pks_of(CoursePage)
+        return (
+            CoursePage.objects.defer_streamfields().filter(pk=course_pks[-1]).first() if course_pks else None
+        )
     return CoursePage.objects.ancestor_of(page).first()
 
 
@@ -104,6 +111,9 @@ def course_and_reachability(page):
         return page, ancestors_live(page)
     if not getattr(page, "path", None):
         return None, False
+    if Lineage.of(page) is not None:  # read while routing this request: only the course to load
+        course = course_of(page)
+        return course, course is not None and ancestors_live(page)
     above = [page.path[:end] for end in range(Page.steplen, len(page.path), Page.steplen)]
     hidden = Page.objects.filter(path__in=above, depth__gt=1, live=False)
     course = CoursePage.objects.ancestor_of(page).annotate(hidden_above=Exists(hidden)).first()
@@ -113,11 +123,17 @@ def course_and_reachability(page):
 
 
 def can_edit_course(user, course):
-    """Editors with edit permission on the course see everything in it."""
+    """Editors with edit permission on the course see everything in it.
+
+    Editing needs the Wagtail admin, so whoever may not enter it is no editor: students are
+    answered from the permissions Django has already loaded for the request (the userbar
+    asks the same), without reading page permissions."""
     if not user.is_authenticated or not user.is_active:
         return False
     if user.is_superuser:
         return True
+    if not user.has_perm("wagtailadmin.access_admin"):
+        return False
     return "change" in course.permissions_for_user(user).permissions
 
 

@@ -10,13 +10,13 @@ from functools import reduce
 from operator import or_
 
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from taggit.models import Tag
 
 from course.models import ArticleIndexPage, ArticlePage, CoursePage, CoursePageTag, Enrollment
 from course.outline import lesson_ids_by_course
 from course.reachability import without_view_restrictions
-from course.renditions import hero_images
+from course.renditions import with_hero_images
 
 COURSES_PER_PAGE = 24
 LATEST_ARTICLES = 3
@@ -59,12 +59,8 @@ def latest_articles(indexes, limit=LATEST_ARTICLES):
         return []
     under_live_index = reduce(or_, (Q(path__startswith=index.path) for index in indexes))
     articles = ArticlePage.objects.filter(under_live_index).live()
-    return list(
-        without_view_restrictions(articles)
-        .defer_streamfields()
-        .prefetch_related(hero_images())
-        .order_by("-date", "-first_published_at", "-pk")[:limit]
-    )
+    articles = without_view_restrictions(articles).defer_streamfields()
+    return list(with_hero_images(articles).order_by("-date", "-first_published_at", "-pk")[:limit])
 
 
 def catalogue_context(request, catalogue):
@@ -87,12 +83,12 @@ def catalogue_context(request, catalogue):
         courses = courses.filter(level=level)
     if tag is not None:
         courses = courses.filter(tagged_items__tag=tag)
-    courses = (
+    tagged = CoursePageTag.objects.select_related("tag")
+    courses = with_hero_images(
         courses.order_by("path")
         .defer_streamfields()
-        .prefetch_related(hero_images(), "tagged_items__tag")
-        .distinct()
-    )
+        .prefetch_related(Prefetch("tagged_items", queryset=tagged))
+    ).distinct()
     page_obj = Paginator(courses, COURSES_PER_PAGE).get_page(request.GET.get("page"))
     shown = list(page_obj.object_list)
     counts = {pk: len(ids) for pk, ids in lesson_ids_by_course(shown).items()}

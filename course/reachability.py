@@ -5,20 +5,95 @@ be reachable that way (a lesson under a withdrawn module is not part of the cour
 So a plugin page answers 404, stays out of sitemaps, API listings and search, and is
 not shown in teasers unless it and every ancestor below the tree root are live.
 
+A page being served carries its `Lineage`: itself and its ancestors as read in this
+request (by the catalogue's routing, course/routing.py, or by the view-restriction check
+Wagtail makes before serving), so reachability, view restrictions and the access policy's
+course lookup cost no further query.
+
 This module imports no models of the plugin, so page models, blocks and the access
 policy (course/access.py) can all build on it.
 """
 
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, F, OuterRef
 from django.db.models.functions import Substr
 from django.http import Http404
 from wagtail.models import Page, PageViewRestriction
 
 
+@dataclass(frozen=True)
+class LineageRow:
+    pk: int
+    depth: int
+    path: str
+    content_type_id: int
+    live: bool
+    alias_of_id: int | None
+
+
+LINEAGE_FIELDS = ("pk", "depth", "path", "content_type_id", "live", "alias_of_id")
+
+
+@dataclass(frozen=True)
+class Lineage:
+    """A page and all its ancestors (tree root included), as read in this request while routing
+    (course/routing.py): enough to decide reachability and view restrictions without asking the
+    database again. Never cached beyond the page instance it is attached to."""
+
+    rows: tuple  # LineageRow, by depth, the page last
+
+    @classmethod
+    def of(cls, page):
+        """The lineage routing attached to `page`, or None (then ask the database)."""
+        lineage = page.__dict__.get("_pinewood_lineage")
+        if isinstance(lineage, cls) and (lineage.rows[-1].pk, lineage.rows[-1].path) == (page.pk, page.path):
+            return lineage
+        return None
+
+    @classmethod
+    def read(cls, page):
+        """The lineage of `page` from the database (one query), attached to it; None if the page
+        is not in the tree as `page` says."""
+        above = [page.path[:end] for end in range(Page.steplen, len(page.path) + 1, Page.steplen)]
+        rows = Page.objects.filter(path__in=above).order_by("path").values_list(*LINEAGE_FIELDS)
+        lineage = cls(tuple(LineageRow(*values) for values in rows))
+        if len(lineage.rows) != len(above) or lineage.rows[-1].pk != page.pk:
+            return None
+        return lineage.attach(page)
+
+    def attach(self, page):
+        page.__dict__["_pinewood_lineage"] = self
+        return self
+
+    @property
+    def all_live(self):
+        return all(row.live for row in self.rows if row.depth > 1)
+
+    @property
+    def has_alias(self):
+        return any(row.alias_of_id is not None for row in self.rows)
+
+    def pks_of(self, model):
+        """Ids of the pages in the lineage whose model is `model` or a subclass, top first."""
+        pks = []
+        for row in self.rows:
+            row_model = ContentType.objects.get_for_id(row.content_type_id).model_class()
+            if row_model is not None and issubclass(row_model, model):
+                pks.append(row.pk)
+        return pks
+
+
 def ancestors_live(page):
     """Every ancestor below the tree root, and the page itself, is published."""
     if not page.live:
         return False
+    lineage = Lineage.of(page)
+    if lineage is not None:
+        return lineage.all_live
+    if page.depth <= 2:  # only the tree root is above, and it is never served
+        return True
     return not Page.objects.ancestor_of(page).filter(depth__gt=1, live=False).exists()
 
 
@@ -73,6 +148,15 @@ class ReachablePageMixin:
         if not self.is_reachable(request):
             raise Http404
         return super().serve(request, *args, **kwargs)
+
+    def get_view_restrictions(self):
+        """Wagtail's rule (the page's and its ancestors' restrictions, aliases resolved to their
+        source), on the ancestors read while routing (`Lineage`), or read here in one query that
+        then answers `is_reachable` too."""
+        lineage = Lineage.of(self) or Lineage.read(self)
+        if lineage is None or lineage.has_alias:
+            return super().get_view_restrictions()
+        return PageViewRestriction.objects.filter(page_id__in=[row.pk for row in lineage.rows])
 
     def get_sitemap_urls(self, request=None):
         return super().get_sitemap_urls(request) if self.is_reachable() else []

@@ -27,7 +27,7 @@ from wagtail.search import index
 from course.blocks import ArticleBodyBlock
 from course.cache_headers import PAGE_ITSELF, public_when_anonymous
 from course.reachability import ReachablePageMixin, publicly_visible
-from course.renditions import hero_images
+from course.renditions import with_hero_images
 from course.templating import HostLayoutMixin
 
 ARTICLES_PER_PAGE = 12
@@ -92,7 +92,7 @@ class ArticleIndexPage(HostLayoutMixin, ReachablePageMixin, RoutablePageMixin, P
 
     @path("")
     def index_route(self, request):
-        paginator = Paginator(self.articles().prefetch_related(hero_images()), ARTICLES_PER_PAGE)
+        paginator = Paginator(with_hero_images(self.articles()), ARTICLES_PER_PAGE)
         page_obj = paginator.get_page(request.GET.get("page"))
         return self.render(request, context_overrides={"page_obj": page_obj, "articles": page_obj})
 

@@ -27,6 +27,7 @@ from course.models.branding import brand_for
 from course.models.lesson_contract import AbstractLessonPage
 from course.outline import CourseOutline
 from course.reachability import ReachablePageMixin
+from course.routing import route_below
 from course.templating import HostLayoutMixin
 
 
@@ -56,6 +57,13 @@ class CourseIndexPage(HostLayoutMixin, ReachablePageMixin, Page):
             AbstractLessonPage,
         )
         return [model for model in get_page_models() if not issubclass(model, plugin_pages)]
+
+    def route(self, request, path_components):
+        # Every course, module, lesson and article below in two queries (course/routing.py).
+        routed = None
+        if path_components:
+            routed = route_below(self, request, path_components, tuple(self.clean_subpage_models()))
+        return routed if routed is not None else super().route(request, path_components)
 
     def serve(self, request, *args, **kwargs):
         return public_when_anonymous(super().serve(request, *args, **kwargs), request)

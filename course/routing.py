@@ -1,0 +1,104 @@
+"""Routing below a catalogue in two queries, whatever the depth of the page.
+
+Wagtail routes a URL one level at a time, with a query for each child and another for
+its specific object: a lesson (catalogue > course > module > lesson) costs six below the
+catalogue, and reachability and view restrictions then read its ancestors again. Below a
+catalogue the plugin reads, in one query, every page whose URL path is a prefix of the
+requested one together with the catalogue's ancestors, then loads the deepest page's
+specific object. The rows read on the way (`Lineage`) answer reachability and view
+restrictions for that page without another query.
+
+The result is Wagtail's: the same page and arguments, the same 404s. A page on the way
+whose model routes differently (its own `route()`, or a routable page whose sub-route
+matches the rest of the path) gets the rest of the path, as Wagtail would hand it over.
+Nothing is cached: the rows are read fresh in every request.
+"""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
+from wagtail.contrib.routable_page.models import RoutablePageMixin
+from wagtail.models import Page
+
+from course.reachability import LINEAGE_FIELDS, Lineage, LineageRow
+
+
+def _passes_through(model, row, remaining):
+    """Whether Wagtail, routing through this page, would go on to its child `remaining[0]`."""
+    if model.route is Page.route:
+        return True
+    if model.route is RoutablePageMixin.route:
+        if not row.live:
+            return True
+        path = "/" + "".join(f"{component}/" for component in remaining)
+        try:
+            model.get_resolver().resolve(path)
+        except Exception:  # Resolver404 (an Http404): no sub-route, so the child is next
+            return True
+        return False
+    return False  # a route() of its own: it decides
+
+
+def lineage_rows(page, path_components):
+    """`page`'s ancestors and itself, then its descendants whose URL path is a prefix of the one
+    `path_components` name, as (`LineageRow`, url_path) in path order, and those prefixes: one query."""
+    above = [page.path[:end] for end in range(Page.steplen, len(page.path) + 1, Page.steplen)]
+    prefixes, url_path = [], page.url_path
+    for component in path_components:
+        url_path += f"{component}/"
+        prefixes.append(url_path)
+    rows = Page.objects.filter(
+        Q(path__in=above)
+        | Q(
+            path__startswith=page.path,
+            depth__gt=page.depth,
+            depth__lte=page.depth + len(prefixes),
+            url_path__in=prefixes,
+        )
+    ).order_by("path")
+    found = [
+        (LineageRow(*values[:-1]), values[-1]) for values in rows.values_list(*LINEAGE_FIELDS, "url_path")
+    ]
+    return found, prefixes
+
+
+def route_below(page, request, path_components, child_models):
+    """Route `path_components` below `page` (a catalogue) as `Page.route` would, in two queries.
+
+    Only into children whose model is one of `child_models` (the catalogue's own subpage
+    types): a page some other way put under the catalogue is routed the Wagtail way. Returns
+    None for that, and when the rows do not form one clean chain (two siblings sharing a
+    slug, a page that moved while being read): the caller then routes the Wagtail way.
+    """
+    rows, prefixes = lineage_rows(page, path_components)
+    ancestors = [row for row, _ in rows if row.depth <= page.depth]
+    below = [(row, url_path) for row, url_path in rows if row.depth > page.depth]
+    if not ancestors or ancestors[-1].pk != page.pk:
+        return None
+    chain = []
+    for depth, prefix in enumerate(prefixes, start=page.depth + 1):
+        parent_path = chain[-1].path if chain else page.path
+        found = [
+            row
+            for row, url_path in below
+            if row.depth == depth and url_path == prefix and row.path.startswith(parent_path)
+        ]
+        if len(found) != 1:
+            break
+        chain.append(found[0])
+    # Every descendant read must be a link of the chain, else the tree is not what it seems.
+    if not chain or len(below) != len(chain):
+        return None
+
+    for index, row in enumerate(chain):
+        remaining = path_components[index + 1 :]
+        model = ContentType.objects.get_for_id(row.content_type_id).model_class()
+        if model is None or not issubclass(model, child_models if index == 0 else Page):
+            return None
+        is_last = index == len(chain) - 1
+        if is_last or not remaining or not _passes_through(model, row, remaining):
+            target = model.objects.filter(pk=row.pk).first()
+            if target is None:
+                return None
+            Lineage(tuple(ancestors + chain[: index + 1])).attach(target)
+            return target.route(request, remaining)
+    return None
