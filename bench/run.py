@@ -6,11 +6,12 @@ Usage (from the project root, after `make test` or `make run` made the venv):
                                   [--connections 8] [--in-process | --wrk]
 
 It builds a fresh database (SQLite in a temporary folder, or BENCH_DATABASE_URL, an empty
-database), loads the demo course and adds: a course of MODULES x LESSONS lessons (20 by default)
-whose bodies copy a demo lesson, courses of 5, 200 and 1000 lessons, a plain Wagtail page with the
-same body at the top of the site, the same plain page at a lesson's depth (under two plain pages,
-as a lesson sits under its course and module), catalogues of 1 and of 50 courses, and an enrolled
-student. Then, by default, both modes run one after the other:
+database), loads the demo course, puts a plain home page at the site root with the demo catalogue
+under it (as in a school's existing site) and adds: a course of MODULES x LESSONS lessons (20 by
+default) whose bodies copy a demo lesson, courses of 5, 200 and 1000 lessons, a plain Wagtail page
+with the same body at the top of the site, the same plain page at a lesson's depth (under three
+plain pages, as a lesson sits under its catalogue, course and module), catalogues of 1 and of 50
+courses, and an enrolled student. Then, by default, both modes run one after the other:
 
 - in-process: the Django test client inside this process (production settings, DEBUG=False, no
   network, the database connection kept open). After a warm-up, pages are requested in rounds,
