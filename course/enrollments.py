@@ -64,6 +64,30 @@ def _activate(enrollment, course, now):
     enrollment.completed_at = None
 
 
+# How an enrollment got past a code course's door: with the code, or through an administrator.
+ADMITTED_SOURCES = (Enrollment.Source.CODE, Enrollment.Source.ADMIN, Enrollment.Source.IMPORT)
+
+
+def code_matches(given, expected):
+    """Codes are compared without regard to case or surrounding spaces (people retype them from
+    emails and slides); constant time, so the comparison does not leak how much was right."""
+    if not given or not expected:
+        return False
+    return constant_time_compare(given.strip().casefold(), expected.strip().casefold())
+
+
+def readmits_without_code(enrollment):
+    """Whether a former student may come back to a code course without the code: one who left
+    after getting in with the code or being enrolled by an administrator (they were admitted
+    once and may no longer have the code). A cancelled request or an enrollment from before the
+    course needed a code does not count."""
+    return (
+        enrollment is not None
+        and enrollment.status == Enrollment.Status.WITHDRAWN
+        and enrollment.source in ADMITTED_SOURCES
+    )
+
+
 def enroll(user, course, *, code=None, source=Enrollment.Source.SELF):
     """Enroll `user` in `course` according to its enrollment mode.
 
@@ -86,10 +110,12 @@ def enroll(user, course, *, code=None, source=Enrollment.Source.SELF):
         if not by_staff:
             if mode == CoursePage.EnrollmentMode.CLOSED:
                 raise EnrollmentError("closed", "Enrollment for this course is closed.")
-            if mode == CoursePage.EnrollmentMode.CODE:
-                if not code or not constant_time_compare(code.strip(), course.enrollment_code):
+            if mode == CoursePage.EnrollmentMode.CODE and not readmits_without_code(existing):
+                if not code_matches(code, course.enrollment_code):
                     raise EnrollmentError("code", "That enrollment code is not valid for this course.")
                 source = Enrollment.Source.CODE
+            elif mode == CoursePage.EnrollmentMode.CODE:
+                source = existing.source  # readmitted on the code, or the admission, of last time
 
         now = timezone.now()
         enrollment = existing or Enrollment(user=user, course=course)
@@ -128,9 +154,16 @@ def approve(enrollment):
 
 
 def withdraw(enrollment):
-    """End an enrollment (or cancel a pending request); completions are kept."""
+    """End an enrollment (or cancel a pending request); completions are kept.
+
+    A completed enrollment is never withdrawn, by the student or an administrator: its
+    completion date and certificate are a record of what happened and stay on the student's
+    dashboard, the verification page and the reports whatever happens later.
+    """
     with transaction.atomic():
         enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+        if enrollment.status == Enrollment.Status.COMPLETED:
+            raise EnrollmentError("completed", "A completed course stays on the record; it cannot be left.")
         if enrollment.status == Enrollment.Status.WITHDRAWN:
             return EnrollmentResult(enrollment, created=False, changed=False)
         enrollment.status = Enrollment.Status.WITHDRAWN

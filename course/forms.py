@@ -12,10 +12,12 @@ class EnrollForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
 
-    def __init__(self, *args, course, **kwargs):
+    def __init__(self, *args, course, code_needed=True, **kwargs):
+        """`code_needed=False` for a former student the course readmits without the code
+        (`course.enrollments.readmits_without_code`)."""
         super().__init__(*args, **kwargs)
         self.course = course
-        if course.enrollment_mode == course.EnrollmentMode.CODE:
+        if course.enrollment_mode == course.EnrollmentMode.CODE and code_needed:
             self.fields["code"].required = True
             self.fields["code"].error_messages["required"] = "Enter the enrollment code you were given."
         else:

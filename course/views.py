@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -11,7 +11,7 @@ from django.utils import timezone
 from course import access as policy
 from course.cache_headers import private_response
 from course.certificates import certificate_pdf
-from course.enrollments import EnrollmentError, enroll, withdraw
+from course.enrollments import ADMITTED_SOURCES, EnrollmentError, enroll, readmits_without_code, withdraw
 from course.forms import EnrollForm
 from course.models import Certificate, Enrollment
 from course.progress import next_lesson, progress_by_course, progress_for
@@ -48,22 +48,26 @@ def course_context(request, course, enroll_form=None):
         "continue_lesson": next_lesson(outline, progress, enrollment) if progress else None,
         "certificate": getattr(enrollment, "certificate", None) if has_access else None,
         "is_editor": policy.can_edit_course(user, course),
-        "enroll_form": enroll_form or EnrollForm(course=course),
+        "enroll_form": enroll_form
+        or EnrollForm(course=course, code_needed=not readmits_without_code(enrollment)),
         "first_lesson": outline.lessons[0] if outline.lessons else None,
     }
 
 
-def _post_only(request):
-    return None if request.method == "POST" else HttpResponseNotAllowed(["POST"])
+def _post_only(request, page):
+    """A page action answers POST only; any other request (a bookmarked or reloaded action URL)
+    is sent to the page itself."""
+    return None if request.method == "POST" else private_response(redirect(page.url))
 
 
 def enroll_view(request, course):
-    refused = _post_only(request)
+    refused = _post_only(request, course)
     if refused:
         return refused
     if not request.user.is_authenticated:
         return redirect_to_login(course.url)
-    form = EnrollForm(request.POST, course=course)
+    existing = policy.enrollment_for(request.user, course)
+    form = EnrollForm(request.POST, course=course, code_needed=not readmits_without_code(existing))
     status_code = 400
     if form.is_valid():
         # A code guess is counted before the code is checked, and not checked at all (even a
@@ -106,21 +110,35 @@ def enroll_view(request, course):
 
 
 def withdraw_view(request, course):
-    refused = _post_only(request)
-    if refused:
-        return refused
+    """Leaving a course, or cancelling a request: GET asks for confirmation, POST does it."""
     if not request.user.is_authenticated:
-        return redirect_to_login(course.url)
+        return redirect_to_login(request.get_full_path())
     enrollment = policy.enrollment_for(request.user, course)
     if enrollment is None or enrollment.status == Enrollment.Status.WITHDRAWN:
         messages.info(request, "You are not enrolled in this course.")
-    else:
-        was_pending = enrollment.status == Enrollment.Status.PENDING
+        return private_response(redirect(course.url))
+    if enrollment.status == Enrollment.Status.COMPLETED:
+        messages.info(request, "You completed this course: it stays on your record, with its certificate.")
+        return private_response(redirect(course.url))
+    was_pending = enrollment.status == Enrollment.Status.PENDING
+    if request.method != "POST":
+        context = {
+            "page": course,
+            "enrollment": enrollment,
+            "was_pending": was_pending,
+            "back_without_code": enrollment.source in ADMITTED_SOURCES,
+            **layout_context(request),
+        }
+        return private_response(TemplateResponse(request, "course/withdraw_confirm.html", context).render())
+    try:
         withdraw(enrollment)
+    except EnrollmentError as error:
+        messages.info(request, error.message)
+    else:
         messages.success(
             request, "Your enrollment request was cancelled." if was_pending else "You have left the course."
         )
-    return redirect(course.url)
+    return private_response(redirect(course.url))
 
 
 def certificate_download(request, course):

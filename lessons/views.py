@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.db import transaction
-from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 
@@ -30,8 +29,8 @@ def _studies(access):
 
 def _student_enrollment(request, lesson):
     """The enrollment that lets this request act as a student of the lesson, or a refusal response."""
-    if request.method != "POST":
-        return None, HttpResponseNotAllowed(["POST"])
+    if request.method != "POST":  # a bookmarked or reloaded action URL: back to the lesson
+        return None, private_response(redirect(lesson.url))
     if not request.user.is_authenticated:
         return None, redirect_to_login(lesson.url)
     access = lesson.access_for(request)

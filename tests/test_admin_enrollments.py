@@ -148,6 +148,23 @@ def test_withdraw_and_extend_access(course_admin_client, gated_course):
     assert enrollment.status == Enrollment.Status.WITHDRAWN
 
 
+def test_withdrawing_skips_completed_enrollments(course_admin_client, gated_course):
+    """A completion stays on the record: the bulk action lists it as skipped and leaves it alone."""
+    done_at = timezone.now()
+    graduate = enroll_as(
+        make_user("graduate"), gated_course, Enrollment.Status.COMPLETED, completed_at=done_at
+    )
+    active = enroll_as(make_user("active"), gated_course)
+    confirm = course_admin_client.get(action_url("withdraw", graduate, active))
+    assert "completed (a completion stays on the record); skipped" in confirm.content.decode()
+    response = course_admin_client.post(action_url("withdraw", graduate, active), follow=True)
+    assert "1 enrollment withdrawn." in response.content.decode()
+    graduate.refresh_from_db()
+    active.refresh_from_db()
+    assert (graduate.status, graduate.completed_at) == (Enrollment.Status.COMPLETED, done_at)
+    assert active.status == Enrollment.Status.WITHDRAWN
+
+
 def test_bulk_action_ignores_malformed_ids(course_admin_client):
     response = course_admin_client.get("/admin/bulk/course/enrollment/approve/?id=abc&id=1%20OR%201")
     assert response.status_code == 200

@@ -3,9 +3,10 @@
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
+from django.utils import timezone
 
 from course.enrollments import EnrollmentError, approve, enroll, expire, withdraw
-from course.models import Enrollment
+from course.models import Certificate, Enrollment
 from tests.factories import client_for, make_course, make_user
 
 pytestmark = pytest.mark.django_db
@@ -107,9 +108,11 @@ def test_enroll_route_enrolls_the_requesting_user(course):
     assert Enrollment.objects.get(course=course).user == user
 
 
-def test_get_on_enroll_changes_nothing(course):
-    response = client_for(make_user("ana")).get(course.url + "enroll/")
-    assert response.status_code == 405
+def test_get_on_enroll_changes_nothing_and_goes_back_to_the_course(course):
+    for client in (client_for(make_user("ana")), Client()):
+        response = client.get(course.url + "enroll/")
+        assert (response.status_code, response["Location"]) == (302, course.url)
+        assert "private" in response["Cache-Control"]
     assert not Enrollment.objects.exists()
 
 
@@ -163,13 +166,86 @@ def test_closed_and_full_courses_explain_themselves(course):
     assert "Sorry, this course is full." in response.content.decode()
 
 
-def test_withdraw_route(course):
+def test_leaving_a_course_asks_for_confirmation_first(course):
     user = make_user("ana")
     enroll(user, course)
     client = client_for(user)
-    assert client.get(course.url + "withdraw/").status_code == 405
+    page = client.get(course.url)
+    assert f'href="{course.url}withdraw/"' in page.content.decode()  # a link, not a one-click form
+    confirm = client.get(course.url + "withdraw/")
+    html = confirm.content.decode()
+    assert confirm.status_code == 200 and "private" in confirm["Cache-Control"]
+    assert f"Leave {course.title}?" in html and "Your progress is kept" in html
+    assert f'action="{course.url}withdraw/"' in html and "Stay in the course" in html
+    assert Enrollment.objects.get().status == Enrollment.Status.ACTIVE  # asking changed nothing
+    assert client.post(course.url + "withdraw/")["Location"] == course.url
+    assert Enrollment.objects.get().status == Enrollment.Status.WITHDRAWN
+    # Nothing left to leave: the confirmation page sends the visitor back to the course.
+    assert client.get(course.url + "withdraw/")["Location"] == course.url
+    assert Client().get(course.url + "withdraw/").status_code == 302  # to log in
+
+
+def test_cancelling_a_request_asks_for_confirmation(course):
+    set_mode(course, enrollment_mode="approval")
+    user = make_user("ana")
+    enroll(user, course)
+    client = client_for(user)
+    assert "Cancel your enrollment request?" in client.get(course.url + "withdraw/").content.decode()
     client.post(course.url + "withdraw/")
     assert Enrollment.objects.get().status == Enrollment.Status.WITHDRAWN
+
+
+def test_a_graduate_cannot_leave_and_keeps_completion_and_certificate(course):
+    user = make_user("grad")
+    enrollment = enroll(user, course).enrollment
+    completed_at = timezone.now()
+    Enrollment.objects.filter(pk=enrollment.pk).update(
+        status=Enrollment.Status.COMPLETED, completed_at=completed_at
+    )
+    certificate = Certificate.objects.create(enrollment=enrollment)
+    client = client_for(user)
+    assert "Leave course" not in client.get(course.url).content.decode()
+    for response in (client.get(course.url + "withdraw/"), client.post(course.url + "withdraw/")):
+        assert response["Location"] == course.url
+    with pytest.raises(EnrollmentError, match="completed course stays on the record"):
+        withdraw(enrollment)
+    enrollment.refresh_from_db()
+    assert (enrollment.status, enrollment.completed_at) == (Enrollment.Status.COMPLETED, completed_at)
+    assert Certificate.objects.get(enrollment=enrollment) == certificate
+    assert course.title in client.get("/learn/").content.decode()
+
+
+def test_codes_are_compared_without_case_or_surrounding_spaces(course):
+    set_mode(course, enrollment_mode="code", enrollment_code="BACK2026-pine")
+    client = client_for(make_user("ana"))
+    assert client.post(course.url + "enroll/", {"code": "  back2026-PINE "}).status_code == 302
+    assert Enrollment.objects.get().status == Enrollment.Status.ACTIVE
+    with pytest.raises(EnrollmentError, match="not valid"):
+        enroll(make_user("bob"), course, code="back2026-pin")
+
+
+def test_a_former_student_of_a_code_course_comes_back_without_the_code(course):
+    set_mode(course, enrollment_mode="code", enrollment_code="PINE-2026-X")
+    user = make_user("ana")
+    enrollment = enroll(user, course, code="pine-2026-x").enrollment
+    withdraw(enrollment)
+    client = client_for(user)
+    html = client.get(course.url).content.decode()
+    assert 'name="code"' not in html and "Enroll now" in html
+    assert client.post(course.url + "enroll/")["Location"] == course.url
+    assert Enrollment.objects.get().grants_access()
+
+
+def test_a_cancelled_request_or_an_enrollment_from_before_the_code_needs_the_code(course):
+    user = make_user("ana")
+    withdraw(enroll(user, course).enrollment)  # enrolled while the course was open
+    set_mode(course, enrollment_mode="code", enrollment_code="PINE-2026-X")
+    client = client_for(user)
+    assert 'name="code"' in client.get(course.url).content.decode()
+    client.post(course.url + "enroll/")
+    assert Enrollment.objects.get().status == Enrollment.Status.WITHDRAWN
+    with pytest.raises(EnrollmentError, match="not valid"):
+        enroll(user, course)
 
 
 def test_course_page_shows_enrollment_state(course):
@@ -227,3 +303,20 @@ def test_login_is_rate_limited(db):
     response = client.post("/accounts/login/", {"login": "ana@example.com", "password": "pw-123-long-enough"})
     assert "Too many failed login attempts" in response.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+def test_a_csrf_failure_gets_a_branded_page_that_changes_nothing(course):
+    client = client_for(make_user("ana"), enforce_csrf_checks=True)
+    response = client.post(course.url + "enroll/")
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert "Your form has expired" in html and "Nothing was changed." in html
+    assert '<link rel="stylesheet"' in html  # inside the site's layout, not Django's bare page
+    assert not Enrollment.objects.exists()
+
+
+def test_the_header_offers_admin_to_whoever_may_enter_the_wagtail_admin(course, course_admin):
+    """Course administrators are not `is_staff`; Wagtail's own permission decides."""
+    assert not course_admin.is_staff
+    assert '<a href="/admin/">Admin</a>' in client_for(course_admin).get(course.url).content.decode()
+    assert '<a href="/admin/">Admin</a>' not in client_for(make_user("ana")).get(course.url).content.decode()

@@ -119,10 +119,10 @@ class WithdrawBulkAction(EnrollmentBulkAction):
     classes = {"serious"}
     verb = "withdraw"
     done = "withdrawn"
-    not_applicable = "Already withdrawn; skipped:"
+    not_applicable = "Already withdrawn, or completed (a completion stays on the record); skipped:"
 
     def applies_to(self, enrollment):
-        return enrollment.status != Enrollment.Status.WITHDRAWN
+        return enrollment.status not in (Enrollment.Status.WITHDRAWN, Enrollment.Status.COMPLETED)
 
     @classmethod
     def perform(cls, enrollment, **kwargs):
