@@ -5,6 +5,7 @@ import os
 
 os.environ.setdefault("SECRET_KEY", "benchmark-only-" + "k" * 50)
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+os.environ.setdefault("WAGTAILADMIN_BASE_URL", "https://bench.invalid")  # no email leaves the bench
 
 from lms_site.settings.production import *  # noqa: E402, F403
 

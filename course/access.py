@@ -232,12 +232,47 @@ def lesson_access(request_or_user, page, *, now=None):
             return Access(False, NO_COURSE, course=course)
         opens = release_date(entry.module.page, enrollment)
         if opens is not None:
-            return preview if is_preview else Access(False, NOT_RELEASED, detail=opens, course=course)
+            if is_preview:
+                return Access(True, PREVIEW, course=course, enrollment=enrollment)
+            return Access(False, NOT_RELEASED, detail=opens, course=course, enrollment=enrollment)
         if course.sequential and not is_preview:
             blocker = _blocking_lesson(user, course, page)
             if blocker is not None:
-                return Access(False, LOCKED_BY, detail=blocker, course=course)
+                return Access(False, LOCKED_BY, detail=blocker, course=course, enrollment=enrollment)
     return Access(True, ENROLLED, can_view_gated=True, course=course, enrollment=enrollment)
+
+
+@dataclass(frozen=True)
+class Lock:
+    """Why a lesson in the syllabus or outline is closed to someone: `NOT_ENROLLED` (enroll to
+    open it), `NOT_RELEASED` (`detail`: the date it opens) or `LOCKED_BY` (`detail`: the
+    outline entry to complete first). For display only: every request for the lesson is still
+    decided by `lesson_access`."""
+
+    reason: str
+    detail: object = None
+
+
+def outline_locks(course, enrollment, completed_ids, *, sees_everything=False):
+    """{lesson id: Lock} for the lessons of `course`'s outline that are closed to a user whose
+    enrollment is `enrollment` (None, or one that grants no access: not enrolled) and who
+    completed `completed_ids`. The rules of `lesson_access`, for the whole outline at once and
+    without a query: free previews are open to all, drip dates and sequence apply to students.
+    """
+    if sees_everything:
+        return {}
+    studying = enrollment is not None and enrollment.grants_access()
+    locks, previous = {}, None
+    for lesson in course.outline.lessons:
+        if not lesson.is_preview:
+            if not studying:
+                locks[lesson.page.pk] = Lock(NOT_ENROLLED)
+            elif (opens := release_date(lesson.module.page, enrollment)) is not None:
+                locks[lesson.page.pk] = Lock(NOT_RELEASED, opens)
+            elif course.sequential and previous is not None and previous.page.pk not in completed_ids:
+                locks[lesson.page.pk] = Lock(LOCKED_BY, previous)
+        previous = lesson
+    return locks
 
 
 # Personas an editor can preview a lesson as (Wagtail preview modes on a lesson page);

@@ -58,9 +58,13 @@ def _expiry(course, start):
 
 
 def _activate(enrollment, course, now):
+    """Open access from `now`. A graduate whose access ended gets it back as a graduate: status,
+    completion date, enrollment date (and so drip dates) and certificate stay as they were."""
+    enrollment.expires_at = _expiry(course, now)
+    if enrollment.status == Enrollment.Status.COMPLETED:
+        return
     enrollment.status = Enrollment.Status.ACTIVE
     enrollment.enrolled_at = now
-    enrollment.expires_at = _expiry(course, now)
     enrollment.completed_at = None
 
 
@@ -77,13 +81,14 @@ def code_matches(given, expected):
 
 
 def readmits_without_code(enrollment):
-    """Whether a former student may come back to a code course without the code: one who left
-    after getting in with the code or being enrolled by an administrator (they were admitted
-    once and may no longer have the code). A cancelled request or an enrollment from before the
-    course needed a code does not count."""
+    """Whether a former student may come back to a code course without the code: one who got in
+    with the code or was enrolled by an administrator (admitted once, they may no longer have
+    the code) and has left or whose access ended. A cancelled request or an enrollment from
+    before the course needed a code does not count."""
     return (
         enrollment is not None
-        and enrollment.status == Enrollment.Status.WITHDRAWN
+        and enrollment.status != Enrollment.Status.PENDING
+        and not enrollment.grants_access()
         and enrollment.source in ADMITTED_SOURCES
     )
 
@@ -117,6 +122,13 @@ def enroll(user, course, *, code=None, source=Enrollment.Source.SELF):
             elif mode == CoursePage.EnrollmentMode.CODE:
                 source = existing.source  # readmitted on the code, or the admission, of last time
 
+        graduate = existing is not None and existing.status == Enrollment.Status.COMPLETED
+        if graduate and mode == CoursePage.EnrollmentMode.APPROVAL and not by_staff:
+            # A request would put the completion on hold: the course team renews a graduate.
+            raise EnrollmentError(
+                "approval",
+                "To open the lessons again, ask the course team: your completion stays on the record.",
+            )
         now = timezone.now()
         enrollment = existing or Enrollment(user=user, course=course)
         enrollment.source = source

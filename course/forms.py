@@ -22,3 +22,40 @@ class EnrollForm(forms.Form):
             self.fields["code"].error_messages["required"] = "Enter the enrollment code you were given."
         else:
             del self.fields["code"]
+
+
+class NameForm(forms.Form):
+    """A person's name as certificates and emails print it (Django's first and last name).
+
+    The account page edits it; a host's sign-up form can inherit it to ask for it at sign-up
+    (`save_to(user)` stores it).
+    """
+
+    first_name = forms.CharField(
+        label="Given name",
+        max_length=150,
+        strip=True,
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+        error_messages={"required": "Enter your given name, as it should appear on your certificates."},
+    )
+    last_name = forms.CharField(
+        label="Family name",
+        max_length=150,
+        strip=True,
+        required=False,
+        help_text="Leave empty if you have only one name.",
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        for field in ("first_name", "last_name"):
+            value = cleaned.get(field, "")
+            if value and not any(character.isalpha() for character in value):
+                self.add_error(field, "A name needs at least one letter.")
+        return cleaned
+
+    def save_to(self, user):
+        user.first_name = self.cleaned_data["first_name"]
+        user.last_name = self.cleaned_data["last_name"]
+        user.save(update_fields=["first_name", "last_name"])

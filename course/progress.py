@@ -14,6 +14,7 @@ from django.utils import timezone
 from course.access import release_date
 from course.models import Certificate, CoursePage, Enrollment, LessonCompletion
 from course.outline import lesson_ids_by_course
+from course.people import display_name
 from course.tasks import send_completion_email
 
 
@@ -124,6 +125,9 @@ def issue_certificate(enrollment):
         return existing, False
     try:
         with transaction.atomic():
-            return Certificate.objects.create(enrollment=enrollment), True
+            certificate = Certificate.objects.create(
+                enrollment=enrollment, recipient_name=display_name(enrollment.user)
+            )
+            return certificate, True
     except IntegrityError:
         return Certificate.objects.get(enrollment=enrollment), False

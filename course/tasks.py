@@ -13,10 +13,14 @@ from django_tasks import task
 
 from course.models import Enrollment
 from course.models.branding import brand_for
+from course.people import display_name
 
 
-def _absolute(path):
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+def root_url_of(course):
+    """Where the course's links start: its Wagtail Site's address (as Wagtail builds page URLs),
+    or `WAGTAILADMIN_BASE_URL` for a course no site reaches."""
+    site = course.get_site()
+    return (site.root_url if site is not None else settings.WAGTAILADMIN_BASE_URL).rstrip("/")
 
 
 def _send(enrollment, template, subject, **extra):
@@ -24,13 +28,14 @@ def _send(enrollment, template, subject, **extra):
     if not user.email:
         return False
     course = enrollment.course
+    root = root_url_of(course)
     brand = brand_for(course.get_site())  # signs the email and names its sender
     context = {
         "brand": brand,
-        "name": user.get_full_name() or user.get_username(),
+        "name": display_name(user),
         "course_title": course.title,
-        "course_url": _absolute(course.url or "/"),
-        "dashboard_url": _absolute(reverse("course:dashboard")),
+        "course_url": course.get_full_url() or f"{root}/",
+        "dashboard_url": root + reverse("course:dashboard"),
         "enrollment": enrollment,
         **extra,
     }
@@ -72,5 +77,5 @@ def send_completion_email(enrollment_id):
         enrollment,
         "course_completed",
         f"Congratulations: you completed {enrollment.course.title}",
-        certificate_url=_absolute(certificate.get_absolute_url()),
+        certificate_url=root_url_of(enrollment.course) + certificate.get_absolute_url(),
     )

@@ -19,6 +19,7 @@ from course.search import search
 
 student_urls = [
     path("learn/", private(views.dashboard), name="dashboard"),
+    path("learn/account/", private(views.account), name="account"),
     path("search/", search, name="search"),
     path("certificates/<str:code>/", private(views.certificate_verify), name="certificate_verify"),
     path("images/<str:signature>/<int:image_id>/<str:filter_spec>/", images.serve_image, name="image"),

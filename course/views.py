@@ -12,8 +12,9 @@ from course import access as policy
 from course.cache_headers import private_response
 from course.certificates import certificate_pdf
 from course.enrollments import ADMITTED_SOURCES, EnrollmentError, enroll, readmits_without_code, withdraw
-from course.forms import EnrollForm
+from course.forms import EnrollForm, NameForm
 from course.models import Certificate, Enrollment
+from course.people import display_name
 from course.progress import next_lesson, progress_by_course, progress_for
 from course.ratelimit import CodeAttempt
 from course.templating import layout_context
@@ -39,15 +40,21 @@ def course_context(request, course, enroll_form=None):
     outline = course.outline
     has_access = enrollment is not None and enrollment.grants_access()
     progress = progress_for(user, course) if has_access else None
+    is_editor = policy.can_edit_course(user, course)
+    completed_ids = progress.completed_ids if progress else set()
     return {
+        "locks": policy.outline_locks(
+            course, enrollment if has_access else None, completed_ids, sees_everything=is_editor
+        ),
         "outline": outline,
         "enrollment": enrollment,
         "has_access": has_access,
         "progress": progress,
-        "completed_ids": progress.completed_ids if progress else set(),
+        "completed_ids": completed_ids,
         "continue_lesson": next_lesson(outline, progress, enrollment) if progress else None,
-        "certificate": getattr(enrollment, "certificate", None) if has_access else None,
-        "is_editor": policy.can_edit_course(user, course),
+        # A certificate stays its holder's whatever happens to their access later.
+        "certificate": getattr(enrollment, "certificate", None) if enrollment is not None else None,
+        "is_editor": is_editor,
         "enroll_form": enroll_form
         or EnrollForm(course=course, code_needed=not readmits_without_code(enrollment)),
         "first_lesson": outline.lessons[0] if outline.lessons else None,
@@ -185,8 +192,24 @@ def dashboard(request):
         }
         for enrollment in enrollments
     ]
-    context = {"rows": rows, **layout_context(request)}
+    context = {"rows": rows, "display_name": display_name(request.user), **layout_context(request)}
     return private_response(TemplateResponse(request, "course/dashboard.html", context))
+
+
+@login_required
+def account(request):
+    """/learn/account/: the student's name, as certificates and emails print it."""
+    user = request.user
+    if request.method == "POST":
+        form = NameForm(request.POST)
+        if form.is_valid():
+            form.save_to(user)
+            messages.success(request, "Your name is saved.")
+            return redirect("course:account")
+    else:
+        form = NameForm(initial={"first_name": user.first_name, "last_name": user.last_name})
+    context = {"form": form, "display_name": display_name(user), **layout_context(request)}
+    return TemplateResponse(request, "course/account.html", context, status=400 if form.errors else 200)
 
 
 def article_context(request, article):

@@ -14,11 +14,13 @@ from course.access import (
     EDITOR,
     ENROLLED,
     NOT_ENROLLED,
+    STAFF,
     access_for_request,
     allows,
     allows_gated,
     course_of,
     lesson_access,
+    outline_locks,
 )
 from course.cache_headers import private_response, public_when_preview
 from course.models import AbstractLessonPage
@@ -118,7 +120,18 @@ class LessonPage(AbstractLessonPage):
             }
         )
         context.update(learner_context(request, self, course, access))
+        context["locks"] = self._outline_locks(request, course, access, context["completed_ids"])
         return context
+
+    def _outline_locks(self, request, course, access, completed_ids):
+        """Which lessons the outline and pager show as closed to this visitor (display only)."""
+        if course is None:
+            return {}
+        if getattr(request, "is_preview", False) is True:  # the persona: everything, or a visitor's view
+            return outline_locks(course, None, set(), sees_everything=allows_gated(access))
+        # The student's enrollment when the decision was made on it (enrolled, or a lesson not
+        # released or locked by the sequence); anyone else sees the outline as a visitor.
+        return outline_locks(course, access.enrollment, completed_ids, sees_everything=access.reason == STAFF)
 
     # --- channels ----------------------------------------------------------------------------
 

@@ -138,7 +138,10 @@ def learner_context(request, lesson, course, access):
     else:
         enrollment = active_enrollment(user, course)
     if enrollment is None:
-        return {"is_student": False, "completed_ids": set(), "quiz_states": {}}
+        # A student on a lesson not open to them yet (drip, sequence) still sees their ticks.
+        locked_student = access.enrollment is not None and course is not None and user.is_authenticated
+        completed = progress_for(user, course).completed_ids if locked_student else set()
+        return {"is_student": False, "completed_ids": completed, "quiz_states": {}}
     progress = progress_for(user, course)
     lesson_quizzes = quizzes(lesson)
     attempts = list(QuizAttempt.objects.filter(user=user, lesson=lesson)) if lesson_quizzes else []

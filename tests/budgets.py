@@ -7,8 +7,9 @@
 # depth, and those rows answer reachability and view restrictions (course/routing.py).
 # An enrolled student's lesson: site, site root, routing (2), view restrictions, session, user, the
 # course, the student's permissions (2, shared with the host's user bar), enrollment, completions,
-# branding.
-LESSON_PAGE_MAX_QUERIES = 13
+# branding. A lesson the sequence still locks reads whether the previous one is complete, then
+# the student's ticks for the outline: one more.
+LESSON_PAGE_MAX_QUERIES = 14
 # A lesson that shows images decides once which of them it shows publicly (static URLs) and which
 # get signed ones: a fixed 6 queries, whatever the number of images (course.access.public_images_of).
 LESSON_PAGE_IMAGE_QUERIES = 6

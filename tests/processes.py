@@ -14,6 +14,7 @@ def run_with_production_settings(*args, **env):
         "DJANGO_SETTINGS_MODULE": "lms_site.settings.production",
         "SECRET_KEY": "a-long-random-production-secret-" + "x9Qz" * 10,
         "ALLOWED_HOSTS": "courses.example.com",
+        "WAGTAILADMIN_BASE_URL": "https://courses.example.com",
         "DATABASE_URL": "sqlite:///:memory:",
         **env,
     }

@@ -140,6 +140,21 @@ def test_emails_fall_back_to_the_organisation_name(course, settings, django_capt
     assert message.body.rstrip().endswith("Northwind Academy")
 
 
+def test_email_links_use_the_courses_wagtail_site_not_a_fixed_base_url(
+    course, settings, django_capture_on_commit_callbacks
+):
+    settings.WAGTAILADMIN_BASE_URL = "http://127.0.0.1:8000"
+    site = Site.objects.get(is_default_site=True)
+    site.hostname, site.port = "courses.example.com", 443
+    site.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        enroll(make_user("ana"), course)
+    body = mail.outbox[-1].body
+    assert f"https://courses.example.com{course.url}" in body
+    assert "https://courses.example.com/learn/" in body
+    assert "127.0.0.1" not in body
+
+
 # --- certificates ----------------------------------------------------------------------------------
 
 

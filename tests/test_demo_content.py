@@ -41,6 +41,18 @@ def test_site_root_is_the_catalogue(demo):
     assert not Page.objects.filter(depth=2, slug="home").exists()
 
 
+def test_the_demo_site_has_the_address_it_is_served_at(db, settings):
+    """Links in emails, feeds and sitemaps start from the Site: `make run`'s address in development."""
+    settings.WAGTAILADMIN_BASE_URL = "http://127.0.0.1:8000"
+    call_command("load_demo", "--no-users", stdout=io.StringIO())
+    site = Site.objects.get(is_default_site=True)
+    assert (site.hostname, site.port, site.root_url) == ("127.0.0.1", 8000, "http://127.0.0.1:8000")
+    site.hostname, site.port = "academy.example.org", 443
+    site.save()
+    call_command("load_demo", "--no-users", stdout=io.StringIO())  # an address set since is kept
+    assert Site.objects.get(is_default_site=True).root_url == "https://academy.example.org"
+
+
 def test_course_structure_is_built_from_the_seed(demo):
     assert demo.title == "Mesotherapy for the Treatment of Lower Back Pain"
     modules = ModulePage.objects.child_of(demo)

@@ -126,6 +126,7 @@ def test_csrf_is_enforced(course):
     client = client_for(make_user("ana"), enforce_csrf_checks=True)
     assert client.post(course.url + "enroll/").status_code == 403
     assert client.post(course.url + "withdraw/").status_code == 403
+    assert client.post(course.url).status_code == 403  # the enrollment form's own target
     assert not Enrollment.objects.exists()
 
 
@@ -273,6 +274,7 @@ def test_signup_ignores_role_fields(db):
         "/accounts/signup/",
         {
             "email": "new@example.com",
+            "first_name": "Nina",
             "password1": "a-Strong-passphrase-91",
             "password2": "a-Strong-passphrase-91",
             "is_staff": "on",
@@ -320,3 +322,19 @@ def test_the_header_offers_admin_to_whoever_may_enter_the_wagtail_admin(course, 
     assert not course_admin.is_staff
     assert '<a href="/admin/">Admin</a>' in client_for(course_admin).get(course.url).content.decode()
     assert '<a href="/admin/">Admin</a>' not in client_for(make_user("ana")).get(course.url).content.decode()
+
+
+def test_a_refused_enrollment_is_shown_on_the_course_page_at_its_own_address(course):
+    """The form posts to the course page: a wrong code re-renders it there, with the error."""
+    set_mode(course, enrollment_mode="code", enrollment_code="PINE-2026-X")
+    client = client_for(make_user("ana"))
+    assert f'action="{course.url}#enroll"' in client.get(course.url).content.decode()
+    response = client.post(course.url, {"code": "wrong-code"})
+    html = response.content.decode()
+    assert response.status_code == 400 and "private" in response["Cache-Control"]
+    assert "That enrollment code is not valid for this course." in html and 'aria-invalid="true"' in html
+    assert ">Syllabus</h2>" in html  # the course page itself
+    assert not Enrollment.objects.exists()
+    assert client.post(course.url, {"code": "pine-2026-x"})["Location"] == course.url
+    assert Enrollment.objects.get().status == Enrollment.Status.ACTIVE
+    assert Client().post(course.url).status_code == 302  # anonymous: to log in

@@ -2,6 +2,8 @@
 
 import json
 
+import pytest
+
 from tests.processes import run_with_production_settings
 
 
@@ -15,6 +17,15 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = run_with_production_settings("check", SECRET_KEY="")
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "base_url", ["", "http://courses.example.com", "https://127.0.0.1:8000", "https://localhost"]
+)
+def test_production_refuses_to_start_without_a_public_https_base_url(base_url):
+    result = run_with_production_settings("check", WAGTAILADMIN_BASE_URL=base_url)
+    assert result.returncode != 0
+    assert "WAGTAILADMIN_BASE_URL must be the site's public https address" in result.stderr
 
 
 SHOW = (

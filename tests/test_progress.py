@@ -151,7 +151,7 @@ def test_dashboard_shows_progress_and_certificates(small_course):
     assert "1 of 2 lessons (50%)" in html and "last activity" in html
     client.post(complete_url(lessons[1]))
     html = client.get("/learn/").content.decode()
-    assert "View certificate" in html
+    assert "Download certificate (PDF)" in html and "Public verification page" in html
     assert re.search(r'aria-valuenow="100"', html)
 
 

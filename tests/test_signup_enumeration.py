@@ -40,7 +40,9 @@ def journey(response):
 def sign_up(email, **client_kwargs):
     client = Client(**client_kwargs)
     response = client.post(
-        "/accounts/signup/", {"email": email, "password1": PASSWORD, "password2": PASSWORD}, follow=True
+        "/accounts/signup/",
+        {"email": email, "first_name": "Nina", "password1": PASSWORD, "password2": PASSWORD},
+        follow=True,
     )
     return client, response
 

@@ -82,7 +82,7 @@ class EnrollmentBulkAction(SnippetBulkAction):
             try:
                 result = cls.perform(enrollment, **kwargs)
             except services.EnrollmentError as error:
-                view.refusals.append(f"{enrollment.user} in {enrollment.course}: {error.message}")
+                view.refusals.append(f"{enrollment.student_name} in {enrollment.course}: {error.message}")
                 continue
             changed += int(result.changed)
         return changed, 0

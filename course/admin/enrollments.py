@@ -159,7 +159,7 @@ class EnrollmentCreateView(snippets.CreateView):
         return self.save_action()
 
     def get_success_message(self, instance):
-        return f"{instance.user} is enrolled in {instance.course} ({instance.get_status_display()})."
+        return f"{instance.student_name} is enrolled in {instance.course} ({instance.get_status_display()})."
 
 
 class EnrollmentEditView(AdministeredEnrollmentMixin, snippets.EditView):
@@ -205,7 +205,7 @@ class EnrollmentViewSet(snippets.SnippetViewSet):
     list_per_page = 50
     ordering = ["-enrolled_at"]
     list_display = [
-        "user",
+        "student_name",  # the title column (links and row actions): the name, never the username
         Column("email", label="Email", accessor="user.email", sort_key="user__email"),
         "course",
         "status",
@@ -218,9 +218,8 @@ class EnrollmentViewSet(snippets.SnippetViewSet):
     search_backend_name = None  # plain database lookups: Enrollment is not in the search index
 
     list_export = [
-        "user.username",
+        "student_name",
         "user.email",
-        "user.get_full_name",
         "course.title",
         "course.slug",
         "status",
@@ -230,9 +229,8 @@ class EnrollmentViewSet(snippets.SnippetViewSet):
         "completed_at",
     ]
     export_headings = {
-        "user.username": "Username",
+        "student_name": "Student",
         "user.email": "Email",
-        "user.get_full_name": "Name",
         "course.title": "Course",
         "course.slug": "Course slug",
         "status": "Status",

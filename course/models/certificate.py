@@ -6,6 +6,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from course.people import display_name
+
 
 def new_certificate_code():
     # 128 bits of randomness: unguessable, and short enough to type from a printout.
@@ -18,6 +20,9 @@ class Certificate(models.Model):
     )
     code = models.CharField(max_length=64, unique=True, default=new_certificate_code, editable=False)
     issued_at = models.DateTimeField(default=timezone.now)
+    # The name as it was when the certificate was issued: a certificate records what happened,
+    # so a later change of name does not rewrite it (the account page says so).
+    recipient_name = models.CharField(max_length=301, blank=True)
 
     class Meta:
         ordering = ["-issued_at"]
@@ -30,5 +35,4 @@ class Certificate(models.Model):
 
     @property
     def holder_name(self):
-        user = self.enrollment.user
-        return user.get_full_name() or user.get_username()
+        return self.recipient_name or display_name(self.enrollment.user)

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from course.people import display_name
+
 
 class Enrollment(models.Model):
     class Status(models.TextChoices):
@@ -40,7 +42,14 @@ class Enrollment(models.Model):
         ordering = ["-enrolled_at"]
 
     def __str__(self):
-        return f"{self.user} in {self.course} ({self.get_status_display()})"
+        return f"{self.student_name} in {self.course} ({self.get_status_display()})"
+
+    def student_name(self):
+        """The student's name as certificates print it (full name, else email; never the username)."""
+        return display_name(self.user)
+
+    student_name.short_description = "Student"
+    student_name = property(student_name)
 
     def is_expired(self, now=None):
         return self.expires_at is not None and self.expires_at <= (now or timezone.now())

@@ -262,6 +262,14 @@ class CoursePage(HostLayoutMixin, ReachablePageMixin, RoutablePageMixin, Page):
         context.update(course_context(request, self))
         return context
 
+    @path("", name="index_route")
+    def index_route(self, request, *args, **kwargs):
+        # The enrollment form posts to the course page itself, so a refused enrollment (a wrong
+        # code, a full course) is shown on the course page at its own address.
+        if request.method == "POST":
+            return self.enroll_route(request)
+        return super().index_route(request, *args, **kwargs)
+
     @path("enroll/", name="enroll")
     def enroll_route(self, request):
         from course.views import enroll_view  # noqa: PLC0415 - a page hands off to its view (views import the models)

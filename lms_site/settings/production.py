@@ -16,6 +16,21 @@ DEBUG = False
 if not SECRET_KEY:  # noqa: F405
     raise ImproperlyConfigured("SECRET_KEY must be set in production.")
 
+# The site's public address, for links Wagtail and Pinewood send by email when no request is
+# at hand (Pinewood builds course links from the course's Wagtail Site; this is the fallback).
+# A development default here would send students to 127.0.0.1, so it must be set, with https.
+_base_url = urlsplit(os.environ.get("WAGTAILADMIN_BASE_URL", ""))  # noqa: F405
+if (
+    _base_url.scheme != "https"
+    or not _base_url.hostname
+    or _base_url.hostname in ("localhost", "127.0.0.1", "::1")
+):
+    raise ImproperlyConfigured(
+        "WAGTAILADMIN_BASE_URL must be the site's public https address, e.g. https://courses.example.com "
+        "(emails link to it)."
+    )
+WAGTAILADMIN_BASE_URL = f"https://{_base_url.netloc}"
+
 # HTTPS only. SECURE_SSL_REDIRECT=0 is for a proxy that already redirects (or a local benchmark).
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 if env_bool("SECURE_PROXY_SSL_HEADER", False):

@@ -4,6 +4,8 @@ Idempotent: pages are found by slug under their parent and updated in place,
 images by title in the "Demo" collection, users by username.
 """
 
+from urllib.parse import urlsplit
+
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -114,19 +116,20 @@ class Command(BaseCommand):
             "intro": "Online courses from the Pinewood mesotherapy course, written for practitioners.",
         }
         catalogue = self.save_page(root, CourseIndexPage, catalogue, slug="pinewood-academy", **fields)
+        # Links in emails, feeds and sitemaps start from the Site's address: give the demo's the one
+        # it is served at (WAGTAILADMIN_BASE_URL; `make run` serves http://127.0.0.1:8000), unless
+        # someone already set one other than Wagtail's initial localhost:80.
+        address = urlsplit(settings.WAGTAILADMIN_BASE_URL)
+        hostname = address.hostname or "localhost"
+        port = address.port or (443 if address.scheme == "https" else 80)
         site = Site.objects.filter(is_default_site=True).first()
         if site is None:
-            Site.objects.create(
-                hostname="localhost",
-                port=80,
-                root_page=catalogue,
-                is_default_site=True,
-                site_name=DEMO_BRAND["organisation_name"],
-            )
-        elif site.root_page_id != catalogue.pk or site.site_name != DEMO_BRAND["organisation_name"]:
-            site.root_page = catalogue
-            site.site_name = DEMO_BRAND["organisation_name"]
-            site.save()
+            site = Site(is_default_site=True, hostname=hostname, port=port)
+        elif (site.hostname, site.port) == ("localhost", 80):
+            site.hostname, site.port = hostname, port
+        site.root_page = catalogue
+        site.site_name = DEMO_BRAND["organisation_name"]
+        site.save()
         # Wagtail's own "Welcome" placeholder page is not part of the demo.
         placeholder = Page.objects.filter(
             depth=2, slug="home", content_type=ContentType.objects.get_for_model(Page), numchild=0
