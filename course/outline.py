@@ -228,13 +228,17 @@ def course_structure(course):
 
 
 class CourseOutline:
-    """Live modules (children of the course) and their live lessons, in explorer order (`walk_syllabus`)."""
+    """Live modules (children of the course) that hold live lessons, and those lessons, in
+    explorer order (`walk_syllabus`). A module with no live lesson yet is not part of the
+    course as students see it: no syllabus entry, no number."""
 
     def __init__(self, course):
         self.course = course
         self.modules = []
         self.lessons = []
         for module_page, lesson_pages in course_structure(course):
+            if not lesson_pages:
+                continue
             module = OutlineModule(page=module_page, number=len(self.modules) + 1)
             self.modules.append(module)
             for lesson_page in lesson_pages:

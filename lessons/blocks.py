@@ -203,7 +203,7 @@ class QuizBlock(blocks.StructBlock):
         states = parent_context.get("quiz_states") or {}
         context = {
             key: parent_context[key]
-            for key in ("request", "page", "access", "csrf_token")
+            for key in ("request", "page", "access", "csrf_token", "next_lesson", "course")
             if key in parent_context
         }
         context.update({"quiz": public_quiz(value), "block_id": block_id, "state": states.get(block_id)})

@@ -19,11 +19,30 @@ class QuizSubmissionError(Exception):
 
 
 @dataclass
+class ChoiceResult:
+    text: str
+    mark: str  # "right" (chosen, correct), "wrong" (chosen, not correct), "missed" (correct, not chosen), ""
+
+
+@dataclass
 class QuestionResult:
     prompt: str
     correct: bool
     chosen: list
     feedback: str
+    choices: list  # ChoiceResult per choice: shown only once answers may be revealed
+
+
+def reveals_answers(passed, remaining):
+    """Which choices were right is shown once it can no longer help a guess: after a pass, or
+    when no attempt is left. Before that a student learns which questions they got wrong."""
+    return passed or remaining == 0
+
+
+def _mark(chosen, correct):
+    if chosen:
+        return "right" if correct else "wrong"
+    return "missed" if correct else ""
 
 
 def find_quiz(lesson, block_id):
@@ -74,6 +93,10 @@ def grade(quiz_value, answers):
                 correct=set(chosen) == correct_ids,
                 chosen=[choice.value["text"] for choice in choices if choice.id in chosen],
                 feedback=question.value["feedback"],
+                choices=[
+                    ChoiceResult(choice.value["text"], _mark(choice.id in chosen, choice.value["correct"]))
+                    for choice in choices
+                ],
             )
         )
     score = round(100 * sum(result.correct for result in results) / len(results)) if results else 0

@@ -12,7 +12,15 @@ from course.models import Enrollment
 from course.progress import Progress, complete_course_if_done, mark_complete, progress_for
 from course.templating import layout_context
 from lessons.models import QuizAttempt
-from lessons.quiz import MAX_SUBMISSION_BYTES, QuizSubmissionError, find_quiz, grade, parse_answers, quizzes
+from lessons.quiz import (
+    MAX_SUBMISSION_BYTES,
+    QuizSubmissionError,
+    find_quiz,
+    grade,
+    parse_answers,
+    quizzes,
+    reveals_answers,
+)
 
 
 def _refusal(request, status, message):
@@ -152,13 +160,23 @@ def learner_context(request, lesson, course, access):
         latest = next((attempt for attempt in mine if str(attempt.pk) == shown), None)
         results = grade(child.value, latest.answers)[2] if latest else None
         max_attempts = child.value["max_attempts"]
+        passed = any(attempt.passed for attempt in mine)
+        remaining = None if not max_attempts else max(0, max_attempts - len(mine))
+        last = mine[0] if mine else None  # attempts come newest first
         states[child.id] = {
             "attempts": len(mine),
-            "passed": any(attempt.passed for attempt in mine),
+            "passed": passed,
             "best": max((attempt.score for attempt in mine), default=None),
-            "remaining": None if not max_attempts else max(0, max_attempts - len(mine)),
+            "remaining": remaining,
             "shown": latest,
             "results": results,
+            "reveal": reveals_answers(passed, remaining),
+            # The last failed attempt's answers fill the form again, so a retry changes only what was wrong.
+            "kept": {
+                choice
+                for chosen in (last.answers.values() if last and not last.passed else [])
+                for choice in chosen
+            },
         }
     pending = {block_id for block_id, state in states.items() if not state["passed"]} & {
         child.id for child in lesson_quizzes if child.value["required"]

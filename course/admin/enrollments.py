@@ -17,9 +17,12 @@ import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
 from django.urls import path, reverse
+from django.utils.dateformat import format as date_format
 from django.utils.functional import cached_property
+from django.utils.html import format_html, format_html_join
+from django.utils.timezone import localtime
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
-from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.widgets import AdminDateTimeInput, HeaderButton
 from wagtail.admin.widgets.button import Button
 from wagtail.log_actions import log
@@ -28,7 +31,8 @@ from wagtail.snippets.views import snippets
 from course.admin.csv_import import EnrollmentImportView
 from course.admin.permissions import AdministeredEnrollmentMixin, enrollment_policy
 from course.enrollments import EnrollmentError, enroll
-from course.models import Enrollment
+from course.models import Enrollment, LessonCompletion
+from course.progress import progress_by_enrollment
 
 # Values a spreadsheet would run as a formula (CSV injection); exported with a leading quote.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -96,6 +100,17 @@ class EditEnrollmentForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
 
 
+def progress_label(enrollment):
+    """ "3/10 · 14 Mar 2026": lessons done of the course's lessons, and the last completion."""
+    progress = getattr(enrollment, "progress", None)
+    if progress is None:
+        return ""
+    label = f"{progress.done}/{progress.total}"
+    if progress.last_activity:
+        label += f" · {date_format(localtime(progress.last_activity), 'j M Y')}"
+    return label
+
+
 class EnrollmentIndexView(snippets.IndexView):
     def get_list_more_buttons(self, instance):
         buttons = super().get_list_more_buttons(instance)
@@ -104,7 +119,7 @@ class EnrollmentIndexView(snippets.IndexView):
         actions = []
         if instance.status == Enrollment.Status.PENDING:
             actions.append(("approve", "Approve", "check"))
-        if instance.status != Enrollment.Status.WITHDRAWN:
+        if instance.status not in (Enrollment.Status.WITHDRAWN, Enrollment.Status.COMPLETED):
             actions.append(("withdraw", "Withdraw", "cross"))
         if instance.expires_at is not None:
             actions.append(("extend", "Extend access", "date"))
@@ -118,6 +133,13 @@ class EnrollmentIndexView(snippets.IndexView):
                 )
             )
         return buttons
+
+    def get_table(self, object_list):
+        # Progress for the whole page of rows at once (course/progress.py), read by its column.
+        progress = progress_by_enrollment(object_list)
+        for enrollment in object_list:
+            enrollment.progress = progress.get(enrollment.pk)
+        return super().get_table(object_list)
 
     @cached_property
     def header_buttons(self):
@@ -171,7 +193,38 @@ class EnrollmentDeleteView(AdministeredEnrollmentMixin, snippets.DeleteView):
 
 
 class EnrollmentInspectView(AdministeredEnrollmentMixin, snippets.InspectView):
-    pass
+    """The enrollment, and the student's progress lesson by lesson (the list's Progress link)."""
+
+    def get_field_label(self, field_name, field):
+        if field_name == "lesson_progress":
+            return "Lessons"
+        return super().get_field_label(field_name, field)
+
+    def get_expires_at_display_value(self):
+        expires_at = self.object.expires_at
+        return date_format(localtime(expires_at), "j M Y, H:i") if expires_at else "No end (lifetime access)"
+
+    def get_lesson_progress_display_value(self):
+        enrollment = self.object
+        outline = enrollment.course.outline
+        progress = progress_by_enrollment([enrollment])[enrollment.pk]
+        completed = dict(
+            LessonCompletion.objects.filter(
+                user_id=enrollment.user_id, lesson_id__in=progress.completed_ids
+            ).values_list("lesson_id", "completed_at")
+        )
+        rows = [
+            (
+                entry.page.title,
+                f"completed {date_format(localtime(completed[entry.page.pk]), 'j M Y, H:i')}"
+                if entry.page.pk in completed
+                else "not completed",
+            )
+            for entry in outline.lessons
+        ]
+        summary = format_html("<p>{} of {} lessons completed.</p>", progress.done, progress.total)
+        items = format_html_join("", "<li>{}: {}</li>", rows)
+        return format_html('{}<ol class="pinewood-lesson-progress">{}</ol>', summary, items)
 
 
 class EnrollmentUsageView(AdministeredEnrollmentMixin, snippets.UsageView):
@@ -212,6 +265,13 @@ class EnrollmentViewSet(snippets.SnippetViewSet):
         "source",
         DateColumn("enrolled_at", label="Enrolled", sort_key="enrolled_at"),
         DateColumn("expires_at", label="Access until", sort_key="expires_at"),
+        # Links to the enrollment's inspect view, which lists the student's lessons one by one.
+        TitleColumn(
+            "progress",
+            label="Progress",
+            accessor=progress_label,
+            get_url=lambda enrollment: reverse("course_enrollments:inspect", args=[enrollment.pk]),
+        ),
     ]
     filterset_class = EnrollmentFilterSet
     search_fields = ["user__username", "user__email", "user__first_name", "user__last_name"]
@@ -240,7 +300,17 @@ class EnrollmentViewSet(snippets.SnippetViewSet):
         "completed_at": "Completed at",
     }
     export_filename = "enrollments"
-    inspect_view_fields = ["user", "course", "status", "source", "enrolled_at", "expires_at", "completed_at"]
+    inspect_view_fields = [
+        "student_name",
+        "user",
+        "course",
+        "status",
+        "source",
+        "enrolled_at",
+        "expires_at",
+        "completed_at",
+        "lesson_progress",
+    ]
 
     def get_queryset(self, request):
         """The listing and its exports: only enrollments in courses the user administers."""

@@ -138,6 +138,8 @@ class CoursePage(HostLayoutMixin, ReachablePageMixin, RoutablePageMixin, Page):
 
     parent_page_types = ["course.CourseIndexPage"]
     subpage_types = ["course.ModulePage"]
+    # The explorer lists modules in syllabus order (the order editors drag them into).
+    admin_default_ordering = "ord"
 
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
@@ -303,6 +305,8 @@ class ModulePage(HostLayoutMixin, ReachablePageMixin, Page):
     release_on = models.DateField(null=True, blank=True, help_text="Opens for everyone on this date.")
 
     parent_page_types = ["course.CoursePage"]
+    # The explorer lists lessons in syllabus order (the order editors drag them into).
+    admin_default_ordering = "ord"
 
     content_panels = Page.content_panels + [
         FieldPanel("intro"),

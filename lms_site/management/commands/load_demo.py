@@ -44,11 +44,18 @@ DEMO_BRAND = {
 }
 
 DEMO_USERS = [
-    # username, email, password, superuser, role (Wagtail group from `setup_roles`)
-    ("admin", "admin@example.com", "pinewood-admin", True, None),
-    ("student", "student@example.com", "pinewood-student", False, STUDENTS),
-    ("courseadmin", "courseadmin@example.com", "pinewood-courseadmin", False, COURSE_ADMINISTRATORS),
-    ("marketer", "marketer@example.com", "pinewood-marketer", False, MARKETERS),
+    # username, email, password, superuser, role (Wagtail group from `setup_roles`), name
+    ("admin", "admin@example.com", "pinewood-admin", True, None, ("Alex", "Admin")),
+    ("student", "student@example.com", "pinewood-student", False, STUDENTS, ("Sam", "Student")),
+    (
+        "courseadmin",
+        "courseadmin@example.com",
+        "pinewood-courseadmin",
+        False,
+        COURSE_ADMINISTRATORS,
+        ("Cora", "Coordinator"),
+    ),
+    ("marketer", "marketer@example.com", "pinewood-marketer", False, MARKETERS, ("Mia", "Marketer")),
 ]
 
 
@@ -86,7 +93,7 @@ class Command(BaseCommand):
             )
         )
         if not no_users:
-            for _username, email, password, _superuser, _role in DEMO_USERS:
+            for _username, email, password, _superuser, _role, _name in DEMO_USERS:
                 self.stdout.write(f"  log in as {email} / {password} (local use only)")
 
     # --- pieces ----------------------------------------------------------------------------------
@@ -222,9 +229,10 @@ class Command(BaseCommand):
 
     def load_users(self, course, groups):
         User = get_user_model()
-        for username, email, password, superuser, role in DEMO_USERS:
+        for username, email, password, superuser, role, (first_name, last_name) in DEMO_USERS:
             user = User.objects.filter(username=username).first() or User(username=username)
             user.email = email
+            user.first_name, user.last_name = first_name, last_name
             user.is_staff = user.is_superuser = superuser
             user.set_password(password)
             user.save()
