@@ -18,6 +18,9 @@ def test_student_signs_up_enrolls_learns_and_sees_progress(page, demo, mailoutbo
     page.goto("/")
     page.get_by_role("link", name="Sign up").first.click()
     page.get_by_label("Email").fill("new.student@example.com")
+    # The name certificates and emails will print.
+    page.get_by_label("Given name").fill("Nina")
+    page.get_by_label("Family name").fill("Oliveira")
     page.get_by_label("Password:", exact=True).fill("a-long-Student-passphrase-42")
     page.get_by_label("Password (again):").fill("a-long-Student-passphrase-42")
     page.get_by_role("button", name=re.compile("Sign up", re.I)).click()
@@ -53,4 +56,5 @@ def test_student_signs_up_enrolls_learns_and_sees_progress(page, demo, mailoutbo
     course_row = page.locator("main")
     expect(course_row.get_by_text("Mesotherapy for the Treatment of Lower Back Pain")).to_be_visible()
     expect(course_row.get_by_text(re.compile("2 of 10 lessons"))).to_be_visible()
+    expect(course_row.get_by_text("Certificates are issued to Nina Oliveira.")).to_be_visible()
     assert axe_violations(page) == []
