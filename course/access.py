@@ -262,12 +262,18 @@ def outline_locks(course, enrollment, completed_ids, *, sees_everything=False):
     if sees_everything:
         return {}
     studying = enrollment is not None and enrollment.grants_access()
+    # Each module's opening date once, not once per lesson: this runs on every lesson request.
+    opening = (
+        {module.page.pk: release_date(module.page, enrollment) for module in course.outline.modules}
+        if studying
+        else {}
+    )
     locks, previous = {}, None
     for lesson in course.outline.lessons:
         if not lesson.is_preview:
             if not studying:
                 locks[lesson.page.pk] = Lock(NOT_ENROLLED)
-            elif (opens := release_date(lesson.module.page, enrollment)) is not None:
+            elif (opens := opening[lesson.module.page.pk]) is not None:
                 locks[lesson.page.pk] = Lock(NOT_RELEASED, opens)
             elif course.sequential and previous is not None and previous.page.pk not in completed_ids:
                 locks[lesson.page.pk] = Lock(LOCKED_BY, previous)
