@@ -210,6 +210,9 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 # Sign-up also asks for the student's name, which certificates and emails print.
 ACCOUNT_SIGNUP_FORM_CLASS = "lms_site.forms.SignupForm"
+# Account emails carry the course brand and the Site's address, and name users as certificates do.
+ACCOUNT_ADAPTER = "lms_site.accounts.AccountAdapter"
+ACCOUNT_USER_DISPLAY = "lms_site.accounts.user_display"
 # Sign-up must not reveal which emails have accounts. allauth hides it (same "verify your email"
 # page; the holder gets an "account already exists" email) only when verification is mandatory:
 # with "optional" a new account is logged in at once, so a taken email would show, and allauth
