@@ -67,6 +67,13 @@ class QuoteBlock(blocks.StructBlock):
 ARTICLE_RICH_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul", "superscript", "subscript"]
 
 
+def article_link(parent_context, page_id, url):
+    """The href of a link to page `page_id`: counted when an article renders the block (its
+    `article_links`, course/models/article_clicks.py), else `url`."""
+    links = (parent_context or {}).get("article_links")
+    return links.url_for(page_id, url) if links is not None else url
+
+
 class CourseCallToActionBlock(blocks.StructBlock):
     """Points readers at a course; shows only the course's public overview fields."""
 
@@ -89,6 +96,7 @@ class CourseCallToActionBlock(blocks.StructBlock):
                 "text": value["text"] or course.summary,
                 "button_label": value["button_label"] or "View the course",
                 "url": course.url,
+                "link_url": article_link(parent_context, course.pk, course.url),
                 "level": course.get_level_display(),
                 "duration": course.duration,
             }
@@ -118,7 +126,10 @@ class LessonTeaserBlock(blocks.StructBlock):
 
     def get_context(self, value, parent_context=None):
         # Built by hand (not from super()): the template never holds the lesson object.
-        return {"teaser": lesson_teaser(value["lesson"], value["link_label"])}
+        teaser = lesson_teaser(value["lesson"], value["link_label"])
+        if teaser is not None:
+            teaser["link_url"] = article_link(parent_context, value["lesson"].pk, teaser["url"])
+        return {"teaser": teaser}
 
     def get_api_representation(self, value, context=None):
         return lesson_teaser(value["lesson"], value["link_label"])

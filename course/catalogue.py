@@ -98,6 +98,7 @@ def catalogue_context(request, catalogue):
 
     return {
         "courses": cards,
+        "listed_pages": shown,  # the catalogue's JSON-LD `ItemList` (course/templatetags/seo_tags.py)
         "page_obj": page_obj,
         "levels": levels,
         "tags": tags,

@@ -4,16 +4,22 @@ Each check is an error, so a host that forgets a step is told at start-up rather
 finding out from a leak: documents served around the access hook, apps the plugin's
 pages and URLs need, the plugin's middleware and its place in `MIDDLEWARE`, and the
 host template plugin pages extend. The README (its section on adding the plugin to a Wagtail site)
-lists the settings these checks expect.
+lists the settings these checks expect. One warning (`pinewood.W001`): a site served over https
+whose Wagtail Site records still name a development address, which the sitemap, feeds,
+canonical URLs and emails would then print.
 """
+
+from urllib.parse import urlsplit
 
 from django.apps import apps
 from django.conf import settings
-from django.core.checks import Error, register
+from django.core.checks import Error, Warning, register
+from django.db import DatabaseError
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.utils.module_loading import import_string
 from wagtail.documents import get_document_model
+from wagtail.models import Site
 
 from course import conf
 
@@ -41,11 +47,18 @@ STORING_CACHES = (
     "django.middleware.cache.CacheMiddleware",
 )
 BYPASSING_SERVE_METHODS = ("direct", "redirect")
+DEVELOPMENT_HOSTNAMES = ("localhost", "127.0.0.1", "::1")
 
 
 def register_checks():
     """Called from `CourseConfig.ready`."""
-    for check in (check_document_serving, check_required_apps, check_middleware, check_base_template):
+    for check in (
+        check_document_serving,
+        check_required_apps,
+        check_middleware,
+        check_base_template,
+        check_site_addresses,
+    ):
         register(check, TAG)
 
 
@@ -186,3 +199,25 @@ def check_base_template(app_configs=None, **kwargs):
             )
         ]
     return []
+
+
+def check_site_addresses(app_configs=None, **kwargs):
+    """With an https `WAGTAILADMIN_BASE_URL` (production), every Wagtail Site must be its public
+    https address (hostname, port 443): page URLs in the sitemap, feeds, canonical links, JSON-LD,
+    robots.txt and emails are built from the Site record, not from the request."""
+    if urlsplit(getattr(settings, "WAGTAILADMIN_BASE_URL", None) or "").scheme != "https":
+        return []  # development, tests: local addresses are expected
+    try:
+        sites = list(Site.objects.order_by("pk").only("hostname", "port"))
+    except DatabaseError:
+        return []  # not migrated yet (`manage.py check` before `migrate`): no Site to check
+    return [
+        Warning(
+            f"The Wagtail Site {site.root_url} is not a public https address, but WAGTAILADMIN_BASE_URL "
+            "is https: the sitemap, feeds, canonical links and emails would point there.",
+            hint="In Settings → Sites, set the site's public hostname (courses.example.com) and port 443.",
+            id="pinewood.W001",
+        )
+        for site in sites
+        if site.hostname in DEVELOPMENT_HOSTNAMES or site.port != 443
+    ]

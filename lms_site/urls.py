@@ -1,13 +1,22 @@
 from django.conf import settings
+from django.templatetags.static import static as static_url
 from django.urls import include, path
+from django.utils.functional import lazy
+from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
+
+from course.robots import robots_txt
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("accounts/", include("allauth.urls")),
     path("sitemap.xml", sitemap, name="sitemap"),
+    path("robots.txt", robots_txt, {"disallow": ["/admin/", "/accounts/"]}, name="robots_txt"),
+    # Browsers and crawlers ask for /favicon.ico whatever the page links; the file is a static file
+    # (hashed in production, so the redirect is temporary).
+    path("favicon.ico", RedirectView.as_view(url=lazy(static_url, str)("icons/favicon.ico")), name="favicon"),
     path("", include("course.urls")),
 ]
 

@@ -19,3 +19,7 @@ COURSE_PAGE_MAX_QUERIES = 13
 CATALOGUE_MAX_QUERIES = 15
 # A logged-in visitor adds the session, the user, their enrollments and the host's user bar (2).
 CATALOGUE_LOGGED_IN_MAX_QUERIES = 20
+# The Marketing dashboard panel (course/admin/marketing.py): the user's page permissions, whether
+# they may write articles, each article list with Wagtail's prefetch of its workflow states (3 × 2),
+# the clicks, and the request's site for the status links; the same whatever the number of articles.
+MARKETING_PANEL_MAX_QUERIES = 10

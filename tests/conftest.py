@@ -3,7 +3,7 @@ import os
 
 import pytest
 from django.contrib.auth.models import Group, Permission
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.files.base import ContentFile
 from django.utils import timezone
 from wagtail.documents.models import Document
@@ -21,11 +21,13 @@ collect_ignore = [] if os.environ.get("E2E") else ["e2e"]
 
 @pytest.fixture(autouse=True)
 def fresh_cache():
-    """Each test starts with an empty cache: the database rolls back between tests and may hand
+    """Each test starts with empty caches: the database rolls back between tests and may hand
     out the same ids again, so cached renditions or rate-limit counters must not carry over."""
-    cache.clear()
+    for backend in caches.all():
+        backend.clear()
     yield
-    cache.clear()
+    for backend in caches.all():
+        backend.clear()
 
 
 @pytest.fixture

@@ -140,9 +140,9 @@ def right_answers(lesson):
     return {f"q-{q1}": [c["Lumbar"]], f"q-{q2}": [c["Osteoarthritis"], c["Disc degeneration"]]}
 
 
-def png_bytes(colour="red"):
+def png_bytes(colour="red", size=(40, 30)):
     buffer = io.BytesIO()
-    PILImage.new("RGB", (40, 30), colour).save(buffer, "PNG")
+    PILImage.new("RGB", size, colour).save(buffer, "PNG")
     return buffer.getvalue()
 
 

@@ -87,12 +87,13 @@ def test_article_page_shows_its_fields_and_ends_with_the_promoted_course(article
     assert "<b>paragraph</b>" in html
     assert "Move a little every day." in html
     assert "Posture</li>" in html
-    # The body's course call to action and the closing one both lead to the course.
-    assert html.count(f'href="{gated_course.url}') >= 2
+    # The body's course call to action and the closing one both lead to the course (counted).
+    to_course = f"{article.url}go/{gated_course.pk}/"
+    assert html.count(f'href="{to_course}') >= 2
     closing = html[html.index('id="promoted-heading"') :]
     assert gated_course.title in closing
-    assert f'href="{gated_course.url}#enroll"' in closing
-    assert f'href="{gated_course.url}#syllabus-heading"' in closing
+    assert f'href="{to_course}#enroll"' in closing
+    assert f'href="{to_course}#syllabus-heading"' in closing
 
 
 def test_closing_call_to_action_knows_an_enrolled_reader(article_index, gated_course):
@@ -103,7 +104,7 @@ def test_closing_call_to_action_knows_an_enrolled_reader(article_index, gated_co
     client.force_login(student)
     html = html_of(client.get(article.url))
     assert "Continue the course" in html
-    assert f"{gated_course.url}#enroll" not in html
+    assert f"go/{gated_course.pk}/#enroll" not in html
 
 
 def test_unpublished_promoted_course_is_not_shown(article_index, gated_course):
@@ -182,7 +183,7 @@ def test_lesson_teaser_shows_title_summary_and_link_only(personas, teaser_articl
     for lesson in (members, preview):
         assert lesson.title in html
         assert lesson.summary in html
-        assert f'href="{lesson.url}"' in html
+        assert f'href="{teaser_article.url}go/{lesson.pk}/"' in html  # counted, then redirected
     assert "Try the free preview" in html
     # Not even the free preview's public body: a teaser is title, summary and link.
     assert "zqpublicpreview" not in html
@@ -221,24 +222,24 @@ def test_api_representation_of_article_holds_no_lesson_body(teaser_article):
 # --- the demo article -------------------------------------------------------------------------
 
 
-def test_demo_publishes_the_seed_article_promoting_the_demo_course(db):
+def test_demo_publishes_a_teaser_article_promoting_the_demo_course(db):
     call_command("load_demo", "--no-users", stdout=io.StringIO())
     article = ArticlePage.objects.get()
     seed = load_article()
-    assert article.title == "Mesotherapy for the Treatment of Lower Back Pain" == seed.title
-    assert article.date == datetime.date(2015, 5, 21)
+    assert article.title != seed.title  # its own headline, not the course's
+    assert article.date == datetime.date(2015, 5, 21) == seed.date
     assert article.live and isinstance(article.get_parent().specific, ArticleIndexPage)
     assert article.promoted_course.slug == "mesotherapy-lower-back-pain"
     assert article.hero_image is not None
-    types = [block.block_type for block in article.body]
-    headings = [block.value["text"] for block in article.body if block.block_type == "heading"]
-    assert headings == ["Causes of lower back pain", "Care and treatment"]
-    assert types.count("paragraph") == len(seed.paragraphs)
-    assert "lesson_teaser" in types
+    teasers = [block.value["lesson"] for block in article.body if block.block_type == "lesson_teaser"]
+    assert [lesson.specific.is_preview for lesson in teasers] == [True]
+    assert [block.value["text"] for block in article.body if block.block_type == "heading"][:2] == [
+        "Three kinds of lower back pain",
+        "What the course covers",
+    ]
     html = html_of(Client().get(article.url))
     assert "21 May 2015" in html
-    for paragraph in seed.paragraphs:
-        assert escape(paragraph) in html
+    assert escape(seed.sections[0].paragraphs[0]) in html  # the course's public description
 
     pages = Page.objects.count()
     call_command("load_demo", "--no-users", stdout=io.StringIO())

@@ -1,16 +1,20 @@
 """The demo course built by `load_demo` from the seed article."""
 
+import html
 import io
+import math
 import re
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.test import Client
+from django.urls import reverse
 from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
-from course.models import CourseIndexPage, CoursePage, Enrollment, ModulePage
+from course.admin.roles import MARKETING_COLLECTION
+from course.models import ArticlePage, CourseIndexPage, CoursePage, Enrollment, ModulePage
 from lessons.models import LessonPage
 from lms_site.demo.article import load_article
 from tests.budgets import LESSON_PAGE_IMAGE_QUERIES, LESSON_PAGE_MAX_QUERIES
@@ -139,3 +143,135 @@ def test_demo_lesson_page_queries_are_bounded(demo, django_assert_max_num_querie
             LESSON_PAGE_MAX_QUERIES + LESSON_PAGE_IMAGE_QUERIES, info=lesson.url
         ):
             assert client.get(lesson.url).status_code == 200
+
+
+# --- study time ---------------------------------------------------------------------------------
+
+
+def minutes_of_duration(text):
+    """The minutes a duration like "About 1 hour 10 minutes, self-paced" states."""
+    found = re.match(r"About (?:(\d+) hours? ?)?(?:(\d+) minutes?)?,", text)
+    assert found and (found[1] or found[2]), text
+    return int(found[1] or 0) * 60 + int(found[2] or 0)
+
+
+def activities(stream):
+    """Figures and quiz questions in a lesson body, gated sections included."""
+    count = 0
+    for child in stream:
+        if child.block_type == "image":
+            count += 1
+        elif child.block_type == "quiz":
+            count += len(child.value["questions"])
+        elif child.block_type == "gated_section":
+            count += activities(child.value["content"])
+    return count
+
+
+def test_course_duration_is_the_sum_of_its_lessons(demo):
+    lessons = LessonPage.objects.descendant_of(demo)
+    total = sum(lesson.estimated_minutes for lesson in lessons)
+    assert minutes_of_duration(demo.duration) == total
+    html = Client().get(demo.url).content.decode()
+    assert demo.duration in html and "Study time" not in html  # one figure, not two that may differ
+
+
+def test_lesson_estimates_reflect_their_text(demo):
+    estimates = []
+    for lesson in LessonPage.objects.descendant_of(demo):
+        words = len(lesson.full_body_text().split())
+        # Reading at about 200 words a minute, plus a minute or so per figure and quiz question.
+        low, high = words / 250, math.ceil(words / 150) + activities(lesson.body)
+        assert max(1, low) <= lesson.estimated_minutes <= max(1, high), (
+            lesson.slug,
+            words,
+            lesson.estimated_minutes,
+        )
+        estimates.append(lesson.estimated_minutes)
+    assert len(set(estimates)) > 1  # worked out per lesson, not one figure for all
+
+
+# --- the teaser article ---------------------------------------------------------------------------
+
+
+def gated_sentences(lesson):
+    """Sentences of a lesson that only readers with access get: a whole locked lesson's body, or a
+    free preview's gated sections. Very short ones (quiz choices, single words) are left out."""
+    if lesson.is_preview:
+        streams = [child.value["content"] for child in lesson.body if child.block_type == "gated_section"]
+        parts = [part for stream in streams for part in stream.stream_block.get_searchable_content(stream)]
+    else:
+        parts = [lesson.full_body_text()]
+    sentences = [s.strip() for part in parts for s in re.split(r"(?<=[.!?])\s+", str(part))]
+    return [s for s in sentences if len(s.split()) >= 5]
+
+
+def visible_text(response):
+    text = re.sub(r"<[^>]+>", " ", response.content.decode())
+    return re.sub(r"\s+", " ", html.unescape(text))
+
+
+def article_words(article):
+    """Words a reader reads in the article: intro, headings and paragraphs."""
+    parts = [article.intro]
+    for block in article.body:
+        if block.block_type == "heading":
+            parts.append(block.value["text"])
+        elif block.block_type == "paragraph":
+            parts.append(re.sub(r"<[^>]+>", " ", block.value.source))
+    return len(" ".join(parts).split())
+
+
+def test_teaser_article_prints_nothing_the_course_gates(demo):
+    article = ArticlePage.objects.get(slug="mesotherapy-for-lower-back-pain")
+    response = Client().get(article.url)
+    assert response.status_code == 200
+    text = visible_text(response)
+    checked = 0
+    for lesson in LessonPage.objects.descendant_of(demo):
+        for sentence in gated_sentences(lesson):
+            assert sentence not in text, (lesson.slug, sentence)
+            checked += 1
+    assert checked >= 30
+    assert 300 <= article_words(article) <= 550  # a short read, not the course retold
+
+
+def test_teaser_article_has_its_own_headline_and_hero_and_leads_into_the_course(demo):
+    article = ArticlePage.objects.get(slug="mesotherapy-for-lower-back-pain")
+    assert article.title != demo.title and article.hero_image_id != demo.hero_image_id
+    page = Client().get(article.url).content.decode()
+    assert re.search(r"<h1[^>]*>([^<]*)</h1>", page)[1] == html.escape(article.title)
+    text = visible_text(Client().get(article.url))
+    assert "21 May 2015" in text  # the seed article's date
+    preview = LessonPage.objects.descendant_of(demo).get(is_preview=True)
+    teasers = [block.value["lesson"].pk for block in article.body if block.block_type == "lesson_teaser"]
+    assert teasers == [preview.pk] and f"{preview.title} {preview.summary}" in text
+    assert article.promoted_course_id == demo.pk and demo.summary in text
+
+
+# --- the marketers' starter image ---------------------------------------------------------------
+
+
+def test_marketing_collection_has_a_starter_banner_that_marketers_can_choose(demo):
+    Image = get_image_model()
+    banner = Image.objects.get(collection__name=MARKETING_COLLECTION)
+    assert "banner" in banner.title and len(banner.description) > 40
+    article = ArticlePage.objects.get(slug="mesotherapy-for-lower-back-pain")
+    assert article.hero_image == banner
+
+    call_command("load_demo", "--allow-demo-passwords", stdout=io.StringIO())
+    assert list(Image.objects.filter(collection__name=MARKETING_COLLECTION)) == [banner]
+
+    marketer = Client()
+    marketer.force_login(get_user_model().objects.get(email="marketer@example.com"))
+    chooser = html.unescape(marketer.get(reverse("wagtailimages_chooser:choose")).json()["html"])
+    assert banner.title in chooser
+    figures = Image.objects.filter(collection__name="Demo")
+    assert figures.count() >= 3
+    for figure in figures:
+        assert figure.title not in chooser, figure.title
+
+    # Public, as the article's hero: anyone may fetch it, unlike the figure of a locked lesson.
+    assert Client().get(banner.get_rendition("width-400").url).status_code == 200
+    locked = Image.objects.get(collection__name="Demo", title="Pain radiation map")
+    assert Client().get(locked.get_rendition("width-400").url).status_code == 404

@@ -1,5 +1,6 @@
 """Course models: the catalogue/course/module page tree and the learner's records."""
 
+from .article_clicks import ArticleClick
 from .articles import ArticleIndexPage, ArticlePage, ArticlePageTag
 from .branding import BrandSettings
 from .certificate import Certificate
@@ -9,6 +10,7 @@ from .pages import CourseIndexPage, CoursePage, CoursePageTag, ModulePage
 
 __all__ = [
     "AbstractLessonPage",
+    "ArticleClick",
     "ArticleIndexPage",
     "ArticlePage",
     "ArticlePageTag",

@@ -20,12 +20,14 @@ from wagtail.api import APIField
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
 from wagtail.images import get_image_model
-from wagtail.models import Page
+from wagtail.models import Page, Site
 from wagtail.permissions import policy_registry
 from wagtail.search import index
 
 from course.blocks import ArticleBodyBlock
 from course.cache_headers import PAGE_ITSELF, public_when_anonymous
+from course.models.article_clicks import FOLLOW_ROUTE, ArticleLinks, follow_link
+from course.models.branding import brand_for
 from course.reachability import ReachablePageMixin, publicly_visible
 from course.renditions import with_hero_images
 from course.templating import HostLayoutMixin
@@ -147,8 +149,12 @@ class ArticlePageTag(TaggedItemBase):
     content_object = ParentalKey("course.ArticlePage", on_delete=models.CASCADE, related_name="tagged_items")
 
 
-class ArticlePage(HostLayoutMixin, ReachablePageMixin, Page):
-    """A teaser article. Its publication date defaults to the day it is first published."""
+class ArticlePage(HostLayoutMixin, ReachablePageMixin, RoutablePageMixin, Page):
+    """A teaser article. Its publication date defaults to the day it is first published.
+
+    Its links to courses and lessons go through `go/<page id>/`, which counts the click
+    (course/models/article_clicks.py).
+    """
 
     subtitle = models.CharField(max_length=200, blank=True)
     hero_image = models.ForeignKey(
@@ -242,13 +248,19 @@ class ArticlePage(HostLayoutMixin, ReachablePageMixin, Page):
         return course if course is not None and publicly_visible(course) else None
 
     def serve(self, request, *args, **kwargs):
+        # The article is shared; its counting redirects (`go/`) are private.
         return public_when_anonymous(super().serve(request, *args, **kwargs), request)
+
+    @path("go/<int:page_id>/", name=FOLLOW_ROUTE)
+    def follow_route(self, request, page_id):
+        return follow_link(request, self, page_id)
 
     def get_context(self, request, *args, **kwargs):
         from course.views import article_context  # noqa: PLC0415 - a page hands off to its view (views import the models)
 
         context = super().get_context(request, *args, **kwargs)
         context.update(article_context(request, self))
+        context["article_links"] = ArticleLinks(request, self)
         return context
 
     # --- SEO -------------------------------------------------------------------------------------
@@ -260,6 +272,15 @@ class ArticlePage(HostLayoutMixin, ReachablePageMixin, Page):
         return self.hero_image
 
     def json_ld(self, request=None):
+        """schema.org `Article`. A byline that is the organisation's name (Settings → Course branding,
+        else the site's name) is the organisation, not a person, and is typed `Organization`."""
+        site = Site.find_for_request(request) if request is not None else self.get_site()
+        organisation = {
+            "@type": "Organization",
+            "name": brand_for(request if request is not None else site).name,
+        }
+        if site is not None:
+            organisation["url"] = site.root_url
         data = {
             "@context": "https://schema.org",
             "@type": "Article",
@@ -270,8 +291,13 @@ class ArticlePage(HostLayoutMixin, ReachablePageMixin, Page):
             "mainEntityOfPage": self.get_full_url(request),
             "url": self.get_full_url(request),
         }
-        if self.author:
-            data["author"] = {"@type": "Person", "name": self.author}
+        if organisation["name"]:
+            data["publisher"] = organisation
+        author = " ".join(self.author.split())
+        if author and author.casefold() == organisation["name"].casefold():
+            data["author"] = organisation
+        elif author:
+            data["author"] = {"@type": "Person", "name": author}
         if self.tags.all():
             data["keywords"] = ", ".join(tag.name for tag in self.tags.all())
         return data

@@ -7,8 +7,10 @@ lesson contract (`AbstractLessonPage`), which live in another app that `course`
 never names.
 """
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import translation
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
@@ -29,6 +31,28 @@ from course.outline import CourseOutline
 from course.reachability import ReachablePageMixin
 from course.routing import route_below
 from course.templating import HostLayoutMixin
+
+
+def iso_duration(minutes):
+    """An ISO 8601 duration for a number of minutes: 150 -> "PT2H30M"."""
+    hours, minutes = divmod(int(minutes), 60)
+    return "PT" + (f"{hours}H" if hours else "") + (f"{minutes}M" if minutes or not hours else "")
+
+
+def language_tag(code):
+    """Django's language code as a BCP 47 tag: "en-gb" -> "en-GB"."""
+    language, _, region = code.partition("-")
+    return f"{language}-{region.upper()}" if len(region) == 2 else code
+
+
+def syllabus_section(module):
+    """schema.org `Syllabus` of an outline module: its title, intro and minutes (public structure)."""
+    section = {"@type": "Syllabus", "name": module.page.title}
+    if module.page.intro:
+        section["description"] = module.page.intro
+    if module.minutes:
+        section["timeRequired"] = iso_duration(module.minutes)
+    return section
 
 
 class CourseIndexPage(HostLayoutMixin, ReachablePageMixin, Page):
@@ -222,28 +246,42 @@ class CoursePage(HostLayoutMixin, ReachablePageMixin, RoutablePageMixin, Page):
         return self.hero_image
 
     def json_ld(self, request=None):
-        """schema.org `Course`: public overview fields only."""
+        """schema.org `Course` as Google's course rich results want it, from public fields only.
+
+        The workload and syllabus come from the course outline (module titles and intros, lesson
+        minutes; never a lesson body), which the page has loaded already.
+        """
         url = self.get_full_url(request)
         site = Site.find_for_request(request) if request is not None else self.get_site()
         provider = {"@type": "Organization", "name": brand_for(request if request is not None else site).name}
         if site is not None:
             provider["url"] = site.root_url
+        outline = self.outline
+        instance = {"@type": "CourseInstance", "courseMode": "online"}
+        if outline.minutes:
+            instance["courseWorkload"] = iso_duration(outline.minutes)
+        if self.instructors:
+            instance["instructor"] = [
+                {"@type": "Person", "name": block.value["name"]} for block in self.instructors
+            ]
         data = {
             "@context": "https://schema.org",
             "@type": "Course",
             "name": self.title,
             "description": self.seo_description(),
             "url": url,
+            "inLanguage": language_tag(translation.get_language() or settings.LANGUAGE_CODE),
             "educationalLevel": self.get_level_display(),
+            "educationalCredentialAwarded": "Certificate of completion",
             "provider": provider,
+            # The plugin takes no payments: every course is free to those it admits.
+            "offers": [{"@type": "Offer", "category": "Free"}],
+            "hasCourseInstance": [instance],
         }
-        minutes = self.outline.minutes
-        if minutes:
-            data["timeRequired"] = f"PT{minutes}M"  # ISO 8601, from the lessons' estimates
-        if self.instructors:
-            data["instructor"] = [
-                {"@type": "Person", "name": block.value["name"]} for block in self.instructors
-            ]
+        if outline.minutes:
+            data["timeRequired"] = iso_duration(outline.minutes)  # from the lessons' estimates
+        if outline.modules:
+            data["syllabusSections"] = [syllabus_section(module) for module in outline.modules]
         return data
 
     @property

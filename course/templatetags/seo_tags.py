@@ -2,7 +2,9 @@
 
 Each page type may offer `seo_description()`, `seo_image()` and `json_ld(request)`;
 every value they return is public by design (summaries, intros, hero images), and
-the fallbacks below use only public fields too. Lesson bodies are never read.
+the fallbacks below use only public fields too. Lesson bodies are never read. A page
+without JSON-LD of its own that lists pages (`listed_pages` in its context, e.g. the
+catalogue's courses) gets a schema.org `ItemList` of their URLs.
 """
 
 import json
@@ -63,6 +65,18 @@ def json_ld_script(data, nonce=""):
     return format_html('<script type="application/ld+json"{}>{}</script>', nonce_attribute, mark_safe(text))  # noqa: S308
 
 
+def item_list(pages, request, start=1):
+    """schema.org `ItemList` of the pages a listing shows, numbered from `start` (its page of results)."""
+    return {
+        "@context": "https://schema.org",
+        "@type": "ItemList",
+        "itemListElement": [
+            {"@type": "ListItem", "position": position, "url": page.get_full_url(request)}
+            for position, page in enumerate(pages, start=start)
+        ],
+    }
+
+
 @register.inclusion_tag("course/includes/seo.html", takes_context=True)
 def seo_tags(context):
     page = context.get("page")
@@ -74,6 +88,10 @@ def seo_tags(context):
     image = share_image(page, canonical or "")
     build_json_ld = getattr(page, "json_ld", None)
     data = build_json_ld(request) if callable(build_json_ld) else None
+    listed = context.get("listed_pages")
+    if data is None and listed:
+        page_obj = context.get("page_obj")
+        data = item_list(listed, request, start=page_obj.start_index() if page_obj is not None else 1)
     if data is not None and image is not None:
         data.setdefault("image", image["url"])
     is_article = bool(data) and data.get("@type") == "Article"

@@ -1,10 +1,23 @@
-"""The demo course's structure, with every lesson text taken from the seed article."""
+"""The demo course's structure, with every lesson text taken from the seed article.
 
-from django.utils.html import escape
+Lesson estimates are worked out from the lessons' own text, and the course's
+duration from their sum, so the figures students see stay true when the text changes.
+"""
+
+import math
+
+from django.utils.html import escape, strip_tags
 
 from lms_site.demo.article import load_article
 
 COURSE_SLUG = "mesotherapy-lower-back-pain"
+PREVIEW_LESSON_SLUG = "types-of-lower-back-pain"
+# Study time: reading at this pace, plus time to look at each figure and answer each quiz question.
+READING_WORDS_PER_MINUTE = 200
+FIGURE_MINUTES = 1
+QUIZ_QUESTION_MINUTES = 1
+# Keys of block values that hold settings, not text a student reads.
+NOT_TEXT = {"kind", "level", "figure", "multiple", "correct", "pass_mark", "max_attempts", "required"}
 
 
 def p(text):
@@ -53,7 +66,71 @@ def quiz(title, questions, pass_mark=70):
     )
 
 
+def words_in(value):
+    """How many words a student reads in a block value (rich text, structs, lists)."""
+    if isinstance(value, str):
+        return len(strip_tags(value).split())
+    if isinstance(value, dict):
+        return sum(
+            stream_words(item) if key == "content" else words_in(item)
+            for key, item in value.items()
+            if key not in NOT_TEXT
+        )
+    if isinstance(value, list):
+        return sum(words_in(item) for item in value)
+    return 0
+
+
+def stream_words(stream):
+    """Words in a stream of (block name, value) pairs: a lesson body or a gated section's content."""
+    return sum(words_in(value) for _name, value in stream)
+
+
+def activity_minutes(stream):
+    """Minutes beyond reading: looking at figures and answering quiz questions, also in gated sections."""
+    minutes = 0
+    for name, value in stream:
+        if name == "image":
+            minutes += FIGURE_MINUTES
+        elif name == "quiz":
+            minutes += QUIZ_QUESTION_MINUTES * len(value["questions"])
+        elif name == "gated_section":
+            minutes += activity_minutes(value["content"])
+    return minutes
+
+
+def estimated_minutes(body):
+    """A lesson's study time from its body: reading plus activities, rounded up, at least a minute."""
+    reading = stream_words(body) / READING_WORDS_PER_MINUTE
+    return max(1, math.ceil(reading + activity_minutes(body)))
+
+
+def duration_text(minutes):
+    """The course's duration for cards and its overview: "About 45 minutes, self-paced"."""
+    hours, rest = divmod(minutes, 60)
+    parts = []
+    if hours:
+        parts.append(f"{hours} hour{'s' if hours > 1 else ''}")
+    if rest or not hours:
+        parts.append(f"{rest} minute{'s' if rest != 1 else ''}")
+    return f"About {' '.join(parts)}, self-paced"
+
+
+def lessons_of(data):
+    return [lesson for module in data["modules"] for lesson in module["lessons"]]
+
+
 def course_data():
+    """The course with each lesson's `minutes` and the course's `duration` worked out from the text."""
+    data = course_structure()
+    for lesson in lessons_of(data):
+        lesson["minutes"] = estimated_minutes(lesson["body"])
+    data["duration"] = duration_text(sum(lesson["minutes"] for lesson in lessons_of(data)))
+    return data
+
+
+def course_structure():
+    """Modules and lessons as written, before their study times are worked out."""
     a = load_article()
     intro, symptoms = a.sections[0].paragraphs
     return {
@@ -64,7 +141,6 @@ def course_data():
             "alongside medication, ice and heat, and surgery."
         ),
         "level": "beginner",
-        "duration": "About 2 hours, self-paced",
         "hero_figure": "spine",
         "description": [p(intro)],
         "learning_outcomes": [
@@ -89,9 +165,8 @@ def course_data():
                 "lessons": [
                     {
                         "title": "Types of lower back pain",
-                        "slug": "types-of-lower-back-pain",
+                        "slug": PREVIEW_LESSON_SLUG,
                         "summary": "Acute, subacute and chronic back pain, and where mesotherapy helps.",
-                        "minutes": 10,
                         "preview": True,
                         "body": [
                             p(intro),
@@ -113,7 +188,12 @@ def course_data():
                                         "followed an event such as a fall. Then decide whether the pain is "
                                         "acute, subacute or chronic before you read on."
                                     ),
-                                    p(a.sentence("As it is essentially musculoskeletal disorder")),
+                                    p(
+                                        "Try it on two patients. One has had pain for three days, since "
+                                        "slipping on a wet step. The other describes an ache that has grown "
+                                        "over many months without any injury. Classify each, then decide "
+                                        "which patient needs more questions about what caused the pain."
+                                    ),
                                 ],
                             ),
                         ],
@@ -122,7 +202,6 @@ def course_data():
                         "title": "Symptoms and how pain radiates",
                         "slug": "symptoms-and-radiation",
                         "summary": "Where the pain is felt, where it can radiate, and morning stiffness.",
-                        "minutes": 8,
                         "body": [
                             p(symptoms),
                             figure(
@@ -162,7 +241,6 @@ def course_data():
                         "title": "Muscle strain and acute injury",
                         "slug": "muscle-strain-and-acute-injury",
                         "summary": "Strain, ageing muscles and traumatic injury to the lower back.",
-                        "minutes": 12,
                         "body": [
                             p(a.paragraph("Sometimes lower back pain occurs")),
                             heading("Acute injury"),
@@ -181,7 +259,6 @@ def course_data():
                         "title": "Chronic causes",
                         "slug": "chronic-causes",
                         "summary": "Arthritis, disc degeneration and herniation as long-term causes.",
-                        "minutes": 10,
                         "body": [
                             p(a.paragraph("Chronic lower back pain usually sets in")),
                             key_points(
@@ -218,7 +295,6 @@ def course_data():
                         "title": "Other causes",
                         "slug": "other-causes",
                         "summary": "Leg length, sprains, tumours, Paget's disease, depression and posture.",
-                        "minutes": 8,
                         "body": [p(a.paragraph("Other possible causes of lower back pain"))],
                     },
                 ],
@@ -232,14 +308,12 @@ def course_data():
                         "title": "Pain medication",
                         "slug": "pain-medication",
                         "summary": "Over-the-counter pain relief and its place in care.",
-                        "minutes": 6,
                         "body": [p(a.sentence("Pain medications such as Advil or Tylenol"))],
                     },
                     {
                         "title": "Mesotherapy injections",
                         "slug": "mesotherapy-injections",
                         "summary": "How a mesotherapist treats acute and chronic lower back pain.",
-                        "minutes": 15,
                         "body": [
                             p(a.paragraph("Mesotherapy is useful for the management")),
                             gated(
@@ -262,7 +336,6 @@ def course_data():
                         "title": "Ice and heat",
                         "slug": "ice-and-heat",
                         "summary": "Alternating ice packs and hot packs alongside mesotherapy.",
-                        "minutes": 6,
                         "body": [
                             p(a.paragraph("Applying ice packs alternating with hot packs")),
                             figure(
@@ -281,7 +354,6 @@ def course_data():
                         "title": "When surgery is considered",
                         "slug": "when-surgery-is-considered",
                         "summary": "The aim of deferring surgery, and the common surgical options.",
-                        "minutes": 10,
                         "body": [
                             p(a.sentence("The goal of mesotherapy is not only")),
                             callout("warning", "Red flag", a.sentence("This type of surgery is performed")),
@@ -292,7 +364,6 @@ def course_data():
                         "title": "Prognosis and recurrence",
                         "slug": "prognosis-and-recurrence",
                         "summary": "Recovery within two to three months, and the risk of recurrence.",
-                        "minutes": 8,
                         "body": [
                             p(a.paragraph("Typically, the symptoms of low back pain")),
                             figure("timeline", "Improvement typically comes within two to three months."),

@@ -19,12 +19,19 @@ PAIN_TINT = (246, 205, 198)
 AMBER = (176, 116, 0)
 
 
+# Each figure's focal point (left, top, right, bottom): its heading (y 40-130) and the diagram
+# under it, at most 630 px tall so that Wagtail's crops of the 3:2 figure (a 16:9 card, a
+# 1200x630 share image) keep all of it, the heading included.
+HEADING_AND_DIAGRAM = (40, 30, 1160, 650)
+
+
 @dataclass(frozen=True)
 class Figure:
     key: str
     title: str
     alt_text: str
     draw: object
+    focus: tuple = HEADING_AND_DIAGRAM
 
     def png(self):
         image = Image.new("RGB", (WIDTH, HEIGHT), PAPER)

@@ -246,6 +246,16 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Wagtail keeps image renditions in a cache of their own when there is one: pages offer each
+# image at several widths and formats, which would otherwise push the site's entries out of a
+# memory cache. They change only with the image, so they are kept for a day.
+CACHES["renditions"] = {
+    **CACHES["default"],
+    "KEY_PREFIX": "renditions",
+    "LOCATION": REDIS_URL or "renditions",
+    "TIMEOUT": 24 * 3600,
+    "OPTIONS": {} if REDIS_URL else {"MAX_ENTRIES": 5000},
+}
 
 # Front-end cache: pages that are the same for every anonymous visitor carry `Cache-Control:
 # public` (course/cache_headers.py). To let a CDN or Varnish keep them and have publishing

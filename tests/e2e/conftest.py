@@ -80,9 +80,15 @@ def csp_violations():
     return []
 
 
+# The widths journeys check layout at: parametrize `page` indirectly with a key, e.g.
+# `@pytest.mark.parametrize("page", VIEWPORTS, indirect=True)`; unparametrized tests get 1280 px.
+VIEWPORTS = {"desktop": {"width": 1366, "height": 900}, "mobile": {"width": 390, "height": 844}}
+
+
 @pytest.fixture
 def page(browser, request, live_server, csp_violations):
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    viewport = VIEWPORTS[request.param] if hasattr(request, "param") else {"width": 1280, "height": 900}
+    context = browser.new_context(base_url=live_server.url, viewport=viewport)
     context.set_default_timeout(15_000)
     watch_csp(context, csp_violations)
     page = context.new_page()

@@ -11,7 +11,7 @@ from tests.e2e.test_admin_journey import publish
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
-ARTICLE_TITLE = "Mesotherapy for the Treatment of Lower Back Pain"
+ARTICLE_TITLE = "Acute, subacute or chronic? A first look at lower back pain"
 
 
 def test_visitor_reads_the_teaser_article_and_meets_the_locked_lesson(page, demo):

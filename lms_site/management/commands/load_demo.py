@@ -1,7 +1,8 @@
 """Build (or refresh) the demo site: the Pinewood Academy catalogue and the mesotherapy course.
 
 Idempotent: pages are found by slug under their parent and updated in place,
-images by title in the "Demo" collection, users by username.
+images by title in their collection ("Demo" for course figures, "Marketing" for the
+marketers' starter banner), users by username.
 """
 
 from urllib.parse import urlsplit
@@ -14,9 +15,10 @@ from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from wagtail.images import get_image_model
+from wagtail.images.rect import Rect
 from wagtail.models import Collection, Page, Site
 
-from course.admin.roles import COURSE_ADMINISTRATORS, MARKETERS, STUDENTS, setup_roles
+from course.admin.roles import COURSE_ADMINISTRATORS, MARKETERS, STUDENTS, marketing_collection, setup_roles
 from course.models import (
     ArticleIndexPage,
     ArticlePage,
@@ -27,7 +29,7 @@ from course.models import (
     ModulePage,
 )
 from lessons.models import LessonPage
-from lms_site.demo import teaser
+from lms_site.demo import banner, teaser
 from lms_site.demo.course import course_data
 from lms_site.demo.images import FIGURES
 
@@ -78,10 +80,11 @@ class Command(BaseCommand):
             )
         with transaction.atomic():
             images = self.load_images()
+            starter_banner = self.load_marketing_images()
             catalogue = self.load_catalogue()
             self.load_brand()
             course = self.load_course(catalogue, images)
-            article = self.load_article(catalogue, course, images)
+            article = self.load_article(catalogue, course, starter_banner)
             groups = {group.name: group for group in setup_roles()}  # page permissions need the pages
             if not no_users:
                 self.load_users(course, groups)
@@ -89,7 +92,8 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo ready: '{course.title}' with {ModulePage.objects.child_of(course).count()} modules "
-                f"and {lessons} lessons, {len(images)} images; article '{article.title}'."
+                f"and {lessons} lessons, {len(images)} images; article '{article.title}' "
+                f"with the Marketing collection's '{starter_banner.title}'."
             )
         )
         if not no_users:
@@ -106,14 +110,34 @@ class Command(BaseCommand):
         for figure in FIGURES:
             image = Image.objects.filter(collection=collection, title=figure.title).first()
             if image is None:
-                image = Image.objects.create(
+                image = Image(
                     title=figure.title,
                     collection=collection,
                     description=figure.alt_text,
                     file=ContentFile(figure.png(), name=f"{figure.key}.png"),
                 )
+            current = image.get_focal_point()  # crops (cards) keep the figure's heading
+            if image.pk is None or current is None or tuple(current) != figure.focus:
+                image.set_focal_point(Rect(*figure.focus))
+                image.save()
             images[figure.key] = image
         return images
+
+    def load_marketing_images(self):
+        """The marketers' starter banner in the "Marketing" collection, the only images they may choose.
+
+        It illustrates the teaser article, so the article borrows no course figure.
+        """
+        Image = get_image_model()
+        collection = marketing_collection()
+        image = Image.objects.filter(collection=collection, title=banner.TITLE).first()
+        if image is None:
+            image = Image(title=banner.TITLE, collection=collection)
+            image.file = ContentFile(banner.png(), name=banner.FILE_NAME)
+        if image.pk is None or image.description != banner.ALT_TEXT:
+            image.description = banner.ALT_TEXT
+            image.save()
+        return image
 
     def load_catalogue(self):
         root = Page.get_first_root_node()
@@ -197,15 +221,15 @@ class Command(BaseCommand):
                 )
         return course
 
-    def load_article(self, catalogue, course, images):
-        """The seed document as a teaser article promoting the demo course."""
+    def load_article(self, catalogue, course, hero_image):
+        """The teaser article promoting the demo course (public course text only, see `teaser`)."""
         index_data = teaser.index_data()
         index = ArticleIndexPage.objects.child_of(catalogue).filter(slug=index_data["slug"]).first()
         index = self.save_page(catalogue, ArticleIndexPage, index, **index_data)
         data = teaser.article_data()
         lessons = {lesson.slug: lesson for lesson in LessonPage.objects.descendant_of(course)}
         body = [
-            ("lesson_teaser", {"lesson": lessons[value["lesson_slug"]], "link_label": ""})
+            ("lesson_teaser", {"lesson": lessons[value["lesson_slug"]], "link_label": value["link_label"]})
             if name == "lesson_teaser"
             else (name, value)
             for name, value in data["body"]
@@ -221,7 +245,7 @@ class Command(BaseCommand):
             author=data["author"],
             date=data["date"],
             intro=data["intro"],
-            hero_image=images[data["hero_figure"]],
+            hero_image=hero_image,
             body=body,
             promoted_course=course,
             tags=data["tags"],
