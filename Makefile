@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-plugin check-wheel test-e2e bench bench-nodes load-check lint format migrate demo clean
+.PHONY: run test test-plugin check-wheel test-e2e bench bench-nodes load-check lighthouse lint format migrate demo clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,9 +40,11 @@ demo: migrate
 run: demo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-# The main suite (demo host settings), then tests/plugin against the minimal host.
+# The main suite (demo host settings) on every core (pytest-xdist; PYTEST_WORKERS=0 runs it in
+# one process), then tests/plugin against the minimal host.
+PYTEST_WORKERS ?= auto
 test: $(VENV)/.installed-dev
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 	$(BIN)/python -m pytest tests/plugin --ds=tests.plugin.minimal_settings $(PLUGIN_PYTEST_ARGS)
 
 # The plugin in a host with none of the demo (tests/plugin/minimal_settings.py): package
@@ -65,6 +67,17 @@ bench: $(VENV)/.installed
 # Two gunicorn nodes sharing the local PostgreSQL and Redis (see README, "Performance").
 bench-nodes: $(VENV)/.installed
 	$(BIN)/python -m bench.two_nodes $(BENCH_ARGS)
+
+# Lighthouse 12 (npm registry, pinned, into bench/node_modules) on the demo's pages in Debian's
+# Chromium, mobile and desktop presets (see README, "Quality checks").
+LIGHTHOUSE_VERSION := 12.8.2
+LIGHTHOUSE := bench/node_modules/.bin/lighthouse
+
+$(LIGHTHOUSE):
+	npm install --prefix bench --no-save --no-package-lock --no-audit --no-fund lighthouse@$(LIGHTHOUSE_VERSION)
+
+lighthouse: $(VENV)/.installed $(LIGHTHOUSE)
+	$(BIN)/python -m bench.lighthouse $(LIGHTHOUSE_ARGS)
 
 load-check: $(VENV)/.installed
 	$(BIN)/python -m bench.load_check $(BENCH_ARGS)

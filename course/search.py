@@ -25,6 +25,7 @@ from course.access import allows, lesson_access
 from course.cache_headers import private_response
 from course.models import AbstractLessonPage, ArticlePage, CoursePage, Enrollment
 from course.templating import layout_context
+from course.text import join_sentences
 
 RESULTS_PER_PAGE = 10
 MAX_QUERY_LENGTH = 200
@@ -44,18 +45,18 @@ class SearchResult:
 
 
 def _stream_text(stream):
-    return " ".join(str(part) for part in stream.stream_block.get_searchable_content(stream))
+    return join_sentences(stream.stream_block.get_searchable_content(stream))
 
 
 def public_text(page):
     """The text a result may quote to anyone: only fields that are public for its type."""
     if isinstance(page, AbstractLessonPage):
-        return f"{page.summary} {page.public_body_text()}"
+        return join_sentences([page.summary, page.public_body_text()])
     if isinstance(page, ArticlePage):
-        return f"{page.subtitle} {page.intro} {_stream_text(page.body)}"
+        return join_sentences([page.subtitle, page.intro, _stream_text(page.body)])
     if isinstance(page, CoursePage):
-        outcomes = " ".join(str(block.value) for block in page.learning_outcomes)
-        return f"{page.summary} {_stream_text(page.description)} {outcomes}"
+        outcomes = join_sentences(block.value for block in page.learning_outcomes)
+        return join_sentences([page.summary, _stream_text(page.description), outcomes])
     return page.search_description or getattr(page, "intro", "") or ""
 
 

@@ -24,6 +24,7 @@ from course.access import (
 )
 from course.cache_headers import private_response, public_when_preview
 from course.models import AbstractLessonPage
+from course.text import join_sentences
 from lessons.blocks import GatedSectionBlock, LessonBodyBlock
 
 
@@ -139,20 +140,20 @@ class LessonPage(AbstractLessonPage):
         """Body text anyone may read: only free-preview lessons, never gated sections."""
         if not self.is_preview:
             return ""
-        return " ".join(self.body.stream_block.get_searchable_content(self.body))
+        return join_sentences(self.body.stream_block.get_searchable_content(self.body))
 
     def readable_text(self, access):
         """Title, summary and as much body text as `access` opens."""
         if allows_gated(access):
             body = self.full_body_text()
         elif allows(access):
-            body = " ".join(self.body.stream_block.get_searchable_content(self.body))
+            body = join_sentences(self.body.stream_block.get_searchable_content(self.body))
         else:
             body = ""
-        return f"{self.title} {self.summary} {body}"
+        return join_sentences([self.title, self.summary, body])
 
     def full_text(self):
-        return f"{self.title} {self.summary} {self.full_body_text()}"
+        return join_sentences([self.title, self.summary, self.full_body_text()])
 
     def full_body_text(self):
         """All body text including gated sections; only for people who have access."""
@@ -164,7 +165,7 @@ class LessonPage(AbstractLessonPage):
                 parts += content.stream_block.get_searchable_content(content)
             else:
                 parts += child.block.get_searchable_content(child.value)
-        return " ".join(str(part) for part in parts)
+        return join_sentences(parts)
 
     def is_gated_content_path(self, content_path):
         """Whether a reference-index path into this page points inside a gated section.

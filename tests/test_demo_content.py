@@ -275,3 +275,12 @@ def test_marketing_collection_has_a_starter_banner_that_marketers_can_choose(dem
     assert Client().get(banner.get_rendition("width-400").url).status_code == 200
     locked = Image.objects.get(collection__name="Demo", title="Pain radiation map")
     assert Client().get(locked.get_rendition("width-400").url).status_code == 404
+
+
+def test_the_marketers_dashboard_lists_the_demo_teaser_as_theirs(demo):
+    marketer = Client()
+    marketer.force_login(get_user_model().objects.get(email="marketer@example.com"))
+    html = marketer.get(reverse("wagtailadmin_home")).content.decode()
+    article = ArticlePage.objects.get(slug="mesotherapy-for-lower-back-pain")
+    assert "You have not written or edited any articles yet." not in html
+    assert html.count(reverse("wagtailadmin_pages:edit", args=[article.pk])) >= 1

@@ -75,6 +75,16 @@ def test_a_locked_next_lesson_is_shown_as_locked(steps):
     assert 'pager__link pager__link--next"' in html and "is-locked" not in html
 
 
+def test_a_visitor_on_a_free_preview_sees_the_locked_previous_lesson_as_locked(steps):
+    course, lessons, _ = steps
+    lessons[2].is_preview = True  # the first lesson of module 2; lesson 1.2 before it is closed
+    lessons[2].save_revision().publish()
+    html = client_for(None).get(lessons[2].url).content.decode()
+    assert "pager__link pager__link--prev is-locked" in html
+    html = client_for(None).get(lessons[1].url).content.decode()  # lesson 1.1 before it is open
+    assert 'pager__link pager__link--prev"' in html
+
+
 def test_editors_see_no_locks(steps, editor, gated_course):
     course, lessons, _ = steps
     assert policy.outline_locks(course, None, set(), sees_everything=True) == {}

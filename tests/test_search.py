@@ -49,6 +49,25 @@ def test_finds_courses_articles_and_public_lesson_text_with_highlights(catalogue
     assert "<mark>zqpublicpreview</mark>" in html
 
 
+def test_snippets_read_as_sentences(catalogue):
+    """A subtitle, a heading or a title that ends without punctuation gets a full stop, so
+    fields do not run into each other in the snippet."""
+    index = make_index(catalogue)
+    make_article(
+        index,
+        "Sentence article",
+        subtitle="A first look at zqsentence",
+        intro="Acute pain is recent!",
+        body=[
+            ("heading", {"text": "Three kinds", "level": "h2"}),
+            ("paragraph", "<p>Chronic pain lasts</p>"),
+        ],
+    )
+    _, html = search(Client(), "zqsentence")
+    snippet = "A first look at <mark>zqsentence</mark>. Acute pain is recent! Three kinds. Chronic pain lasts"
+    assert snippet in html
+
+
 def test_results_are_paginated(catalogue):
     for number in range(12):
         make_course(catalogue, f"Pager {number}", slug=f"pager-{number}", modules=1, lessons=0)

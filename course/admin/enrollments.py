@@ -134,6 +134,11 @@ class EnrollmentIndexView(snippets.IndexView):
             )
         return buttons
 
+    def _get_title_column(self, field_name, *args, **kwargs):
+        # Names stay whole on a phone: the listing scrolls sideways instead of breaking
+        # "Sam Student" into syllables (Wagtail shrinks the title column first).
+        return super()._get_title_column(field_name, *args, classname="w-whitespace-nowrap", **kwargs)
+
     def get_table(self, object_list):
         # Progress for the whole page of rows at once (course/progress.py), read by its column.
         progress = progress_by_enrollment(object_list)

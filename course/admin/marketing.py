@@ -69,7 +69,7 @@ def click_rows(articles, since):
 
 class MarketingPanel(Component):
     name = "marketing"
-    order = 50
+    order = 80  # after the enrollment panels: a course team's daily work comes first
     template_name = "course/admin/home/marketing_panel.html"
 
     def __init__(self, request):

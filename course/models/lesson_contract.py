@@ -14,6 +14,7 @@ from wagtail.models import Page
 
 from course.reachability import ReachablePageMixin
 from course.templating import HostLayoutMixin
+from course.text import join_sentences
 
 
 class AbstractLessonPage(HostLayoutMixin, ReachablePageMixin, RoutablePageMixin, Page):
@@ -57,11 +58,11 @@ class AbstractLessonPage(HostLayoutMixin, ReachablePageMixin, RoutablePageMixin,
 
     def readable_text(self, access):
         """Title, summary and as much body text as `access` opens. Default: no body text."""
-        return f"{self.title} {self.summary}"
+        return join_sentences([self.title, self.summary])
 
     def full_text(self):
         """All text, gated included. Default: title and summary."""
-        return f"{self.title} {self.summary}"
+        return join_sentences([self.title, self.summary])
 
     def is_gated_content_path(self, content_path):
         """Whether `content_path` (from Wagtail's reference index) is gated. Default: all but

@@ -113,7 +113,17 @@ def log_in(page, email, password):
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password:", exact=True).fill(password)
     page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+    # Attached, not visible: on a phone the header's "Log out" sits behind "Menu".
+    expect(page.get_by_role("button", name="Log out", include_hidden=True)).to_be_attached()
+
+
+def open_menu(page):
+    """Open the header's "Menu" on a narrow screen, where the links sit behind it; wider, the
+    links show and there is nothing to open."""
+    toggle = page.locator(".site-header").get_by_role("button", name="Menu")
+    if toggle.is_visible() and toggle.get_attribute("aria-expanded") != "true":
+        toggle.click()
+        expect(toggle).to_have_attribute("aria-expanded", "true")
 
 
 def axe_violations(page, impacts=("serious", "critical")):

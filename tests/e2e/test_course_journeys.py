@@ -19,7 +19,7 @@ from playwright.sync_api import expect
 from course.models import CoursePage, Enrollment, LessonCompletion
 from course.progress import issue_certificate
 from lessons.models import LessonPage
-from tests.e2e.conftest import VIEWPORTS, log_in
+from tests.e2e.conftest import VIEWPORTS, log_in, open_menu
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 AT_BOTH_WIDTHS = pytest.mark.parametrize("page", list(VIEWPORTS), indirect=True)
@@ -85,6 +85,10 @@ def layout_problems(page):
     if scroll_width > width:
         problems.append(f"{where}: scrolls sideways ({scroll_width} px wide)")
     header = page.locator(".site-header")
+    header_height = header.bounding_box()["height"]
+    if header_height > 90:  # one row: the brand, and the links or the "Menu" button beside it
+        problems.append(f"{where}: the header is {header_height:.0f} px tall")
+    open_menu(page)
     for name in ("My learning", "Log out"):
         item = header.get_by_role("link", name=name).or_(header.get_by_role("button", name=name))
         lines = item.evaluate(
@@ -254,6 +258,31 @@ def test_student_leaves_a_course_and_a_graduate_keeps_theirs(page, demo):
 
 
 @AT_BOTH_WIDTHS
+def test_the_header_folds_its_links_behind_a_menu_on_a_phone(page, demo):
+    page.goto("/")
+    header = page.locator(".site-header")
+    toggle = header.get_by_role("button", name="Menu")
+    courses = header.get_by_role("link", name="Courses", exact=True)
+    if page.viewport_size["width"] > 640:
+        expect(toggle).to_be_hidden()
+        expect(courses).to_be_visible()
+        return
+    expect(courses).to_be_hidden()
+    assert header.bounding_box()["height"] < 90  # one row
+    toggle.click()
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    expect(courses).to_be_visible()
+    expect(header.get_by_role("link", name="Sign up", exact=True)).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    expect(toggle).to_be_focused()
+    expect(courses).to_be_hidden()
+    toggle.click()
+    courses.click()
+    expect(page).to_have_url(re.compile(r"/$"))
+
+
+@AT_BOTH_WIDTHS
 def test_enrollment_errors_and_the_account_page(page, demo):
     demo_course(enrollment_mode=CoursePage.EnrollmentMode.CODE, enrollment_code="PINE-7Q4K-2026")
     make_student("eve@example.com", "Eve", "Example")
@@ -261,6 +290,7 @@ def test_enrollment_errors_and_the_account_page(page, demo):
     # A visitor meets the same "Log in" and "Sign up" in the header and on the account pages.
     page.goto(COURSE)
     header = page.locator(".site-header")
+    open_menu(page)
     expect(header.get_by_role("link", name="Log in", exact=True)).to_be_visible()
     header.get_by_role("link", name="Sign up", exact=True).click()
     main = page.locator("main")

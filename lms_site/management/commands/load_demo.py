@@ -87,7 +87,7 @@ class Command(BaseCommand):
             article = self.load_article(catalogue, course, starter_banner)
             groups = {group.name: group for group in setup_roles()}  # page permissions need the pages
             if not no_users:
-                self.load_users(course, groups)
+                self.load_users(course, article, groups)
         lessons = LessonPage.objects.descendant_of(course).count()
         self.stdout.write(
             self.style.SUCCESS(
@@ -251,7 +251,7 @@ class Command(BaseCommand):
             tags=data["tags"],
         )
 
-    def load_users(self, course, groups):
+    def load_users(self, course, article, groups):
         User = get_user_model()
         for username, email, password, superuser, role, (first_name, last_name) in DEMO_USERS:
             user = User.objects.filter(username=username).first() or User(username=username)
@@ -263,6 +263,8 @@ class Command(BaseCommand):
             self.verify_email(user)
             if role is not None:
                 user.groups.add(groups[role])
+            if role == MARKETERS:  # the teaser is the marketer's: their dashboard lists it
+                type(article).objects.filter(pk=article.pk).update(owner=user)
             if role == STUDENTS:
                 Enrollment.objects.get_or_create(
                     user=user,
