@@ -41,6 +41,22 @@ def image_url_max_age():
     return getattr(settings, "PINEWOOD_IMAGE_URL_MAX_AGE", 60 * 60)
 
 
+# Caches each process keeps for itself: other processes would not see an invalidation.
+PROCESS_LOCAL_CACHES = {
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+}
+LOCAL_CACHE_MAX_TIMEOUT = 10
+
+
+def shared_cache_timeout(timeout):
+    """`timeout`, but at most `LOCAL_CACHE_MAX_TIMEOUT` seconds while the default cache is one
+    each process keeps for itself: an invalidation reaches only the process that made it."""
+    if settings.CACHES.get("default", {}).get("BACKEND") in PROCESS_LOCAL_CACHES:
+        return min(timeout, LOCAL_CACHE_MAX_TIMEOUT)
+    return timeout
+
+
 def outline_cache_timeout():
     """Seconds a course's cached structure (course/outline.py) may live; changes drop it sooner.
 

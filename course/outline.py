@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import transaction
@@ -130,20 +129,11 @@ def lesson_ids_by_course(courses):
 # for requests that read the tree between the change and its commit. A generation number, moved
 # on by a change to sites (URLs), covers every course at once.
 GENERATION_KEY = "pinewood:outline:generation"
-# Caches each process keeps for itself: other processes would not see an invalidation.
-PROCESS_LOCAL_CACHES = {
-    "django.core.cache.backends.locmem.LocMemCache",
-    "django.core.cache.backends.dummy.DummyCache",
-}
-LOCAL_CACHE_MAX_TIMEOUT = 10
 
 
 def structure_timeout():
     """`PINEWOOD_OUTLINE_CACHE_TIMEOUT`, but at most a few seconds with a process-local cache."""
-    timeout = conf.outline_cache_timeout()
-    if settings.CACHES.get("default", {}).get("BACKEND") in PROCESS_LOCAL_CACHES:
-        return min(timeout, LOCAL_CACHE_MAX_TIMEOUT)
-    return timeout
+    return conf.shared_cache_timeout(conf.outline_cache_timeout())
 
 
 def _version_key(course_pk):

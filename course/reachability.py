@@ -7,8 +7,9 @@ not shown in teasers unless it and every ancestor below the tree root are live.
 
 A page being served carries its `Lineage`: itself and its ancestors as read in this
 request (by the catalogue's routing, course/routing.py, or by the view-restriction check
-Wagtail makes before serving), so reachability, view restrictions and the access policy's
-course lookup cost no further query.
+Wagtail makes before serving), with whether each carries a view restriction, so reachability,
+view restrictions (unless one is set) and the access policy's course lookup cost no further
+query.
 
 This module imports no models of the plugin, so page models, blocks and the access
 policy (course/access.py) can all build on it.
@@ -31,9 +32,17 @@ class LineageRow:
     content_type_id: int
     live: bool
     alias_of_id: int | None
+    restricted: bool  # a view restriction (password, log-in, groups) is set on this page
 
 
-LINEAGE_FIELDS = ("pk", "depth", "path", "content_type_id", "live", "alias_of_id")
+LINEAGE_FIELDS = ("pk", "depth", "path", "content_type_id", "live", "alias_of_id", "restricted")
+
+
+def lineage_values(pages, *extra_fields):
+    """`pages` as rows of `LINEAGE_FIELDS` (then `extra_fields`): whether a page carries a view
+    restriction is a subquery of the same query, so pages without one cost no further query."""
+    restricted = Exists(PageViewRestriction.objects.filter(page=OuterRef("pk")))
+    return pages.annotate(restricted=restricted).values_list(*LINEAGE_FIELDS, *extra_fields)
 
 
 @dataclass(frozen=True)
@@ -57,7 +66,7 @@ class Lineage:
         """The lineage of `page` from the database (one query), attached to it; None if the page
         is not in the tree as `page` says."""
         above = [page.path[:end] for end in range(Page.steplen, len(page.path) + 1, Page.steplen)]
-        rows = Page.objects.filter(path__in=above).order_by("path").values_list(*LINEAGE_FIELDS)
+        rows = lineage_values(Page.objects.filter(path__in=above).order_by("path"))
         lineage = cls(tuple(LineageRow(*values) for values in rows))
         if len(lineage.rows) != len(above) or lineage.rows[-1].pk != page.pk:
             return None
@@ -70,6 +79,10 @@ class Lineage:
     @property
     def all_live(self):
         return all(row.live for row in self.rows if row.depth > 1)
+
+    @property
+    def restricted_pks(self):
+        return [row.pk for row in self.rows if row.restricted]
 
     @property
     def has_alias(self):
@@ -156,7 +169,9 @@ class ReachablePageMixin:
         lineage = Lineage.of(self) or Lineage.read(self)
         if lineage is None or lineage.has_alias:
             return super().get_view_restrictions()
-        return PageViewRestriction.objects.filter(page_id__in=[row.pk for row in lineage.rows])
+        if not lineage.restricted_pks:  # the usual case: nothing to read
+            return PageViewRestriction.objects.none()
+        return PageViewRestriction.objects.filter(page_id__in=lineage.restricted_pks)
 
     def get_sitemap_urls(self, request=None):
         return super().get_sitemap_urls(request) if self.is_reachable() else []

@@ -19,7 +19,7 @@ from django.db.models import Q
 from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.models import Page
 
-from course.reachability import LINEAGE_FIELDS, Lineage, LineageRow
+from course.reachability import Lineage, LineageRow, lineage_values
 
 
 def _passes_through(model, row, remaining):
@@ -55,9 +55,7 @@ def lineage_rows(page, path_components):
             url_path__in=prefixes,
         )
     ).order_by("path")
-    found = [
-        (LineageRow(*values[:-1]), values[-1]) for values in rows.values_list(*LINEAGE_FIELDS, "url_path")
-    ]
+    found = [(LineageRow(*values[:-1]), values[-1]) for values in lineage_values(rows, "url_path")]
     return found, prefixes
 
 

@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 from django.core import mail
 from django.core.files.base import ContentFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from wagtail.images.models import Image
 from wagtail.models import Site
 
@@ -91,6 +93,28 @@ def test_course_page_title_json_ld_and_og_site_name_follow_the_setting(course):
     assert json_ld_of(html)["provider"]["name"] == "Northwind Academy"
     assert og_site_name(html) == "Northwind Academy"
     assert course.json_ld()["provider"]["name"] == "Northwind Academy"  # without a request too
+
+
+def test_the_brand_comes_from_the_cache_between_requests_and_changes_at_once(course):
+    Client().get(course.url)  # reads the setting and keeps it
+    with CaptureQueriesContext(connection) as queries:
+        html = Client().get(course.url).content.decode()
+    assert title_of(html) == "Branded course · Academy"
+    assert not [query for query in queries if "course_brandsettings" in query["sql"]]
+    set_brand(organisation_name="Northwind Academy")
+    assert title_of(Client().get(course.url).content.decode()) == "Branded course · Northwind Academy"
+
+
+def test_a_changed_or_deleted_logo_is_not_served_from_the_cache(course):
+    site = Site.objects.get(is_default_site=True)
+    logo = Image.objects.create(title="First logo", file=ContentFile(png_bytes(), name="logo.png"))
+    set_brand(logo=logo)
+    assert BrandSettings.for_site(site).logo.title == "First logo"  # now cached
+    logo.title = "Second logo"
+    logo.save()
+    assert BrandSettings.for_site(site).logo.title == "Second logo"
+    logo.delete()
+    assert BrandSettings.for_site(site).logo is None
 
 
 def test_plain_views_name_the_brand_in_their_titles(course):

@@ -8,7 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import Page, Site
 
-from course.outline import LOCAL_CACHE_MAX_TIMEOUT, structure_key, structure_timeout
+from course.conf import LOCAL_CACHE_MAX_TIMEOUT
+from course.outline import structure_key, structure_timeout
 from tests.canaries import ALL_CANARIES
 from tests.factories import client_for, enroll_as, make_course, make_user
 

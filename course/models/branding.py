@@ -10,11 +10,19 @@ from dataclasses import dataclass
 from email.utils import formataddr, parseaddr
 
 from django.conf import settings
-from django.db import models
+from django.core.cache import cache
+from django.db import models, transaction
 from django.http import HttpRequest
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.models import Site
+
+from course import conf
+
+# Every page shows the brand, and it changes only when someone saves it: between requests it is
+# read from Django's cache (one query less on every page), dropped when the setting or its logo
+# is saved or deleted (course/brand_freshness.py).
+BRAND_CACHE_TIMEOUT = 60 * 60
 
 
 @register_setting(icon="site")
@@ -61,6 +69,30 @@ class BrandSettings(BaseSiteSetting):
     class Meta:
         verbose_name = "Course branding"
         verbose_name_plural = "Course branding"
+
+    @classmethod
+    def for_site(cls, site):
+        """The site's setting, from Django's cache when it is there (see `BRAND_CACHE_TIMEOUT`)."""
+        if site is None:
+            return super().for_site(site)
+        key = brand_cache_key(site.pk)
+        instance = cache.get(key)
+        if instance is None:
+            instance = super().for_site(site)
+            cache.set(key, instance, conf.shared_cache_timeout(BRAND_CACHE_TIMEOUT))
+        return instance
+
+
+def brand_cache_key(site_pk):
+    return f"pinewood:brand:{site_pk}"
+
+
+def forget_brands(site_pks):
+    """Drop the cached brand of these sites, now and once the change commits (a request that read
+    the old row meanwhile may have cached it again)."""
+    keys = [brand_cache_key(pk) for pk in site_pks]
+    cache.delete_many(keys)
+    transaction.on_commit(lambda: cache.delete_many(keys))
 
 
 @dataclass(frozen=True)
