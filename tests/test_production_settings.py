@@ -33,6 +33,7 @@ SHOW = (
     "print(json.dumps({'cache': settings.CACHES['default']['BACKEND'], "
     "'media': settings.STORAGES['default']['BACKEND'], "
     "'static': settings.STORAGES['staticfiles']['BACKEND'], "
+    "'sessions': settings.SESSION_ENGINE, "
     "'whitenoise': 'whitenoise.middleware.WhiteNoiseMiddleware' in settings.MIDDLEWARE}))"
 )
 
@@ -50,10 +51,13 @@ def test_services_default_to_local_and_follow_the_environment():
         "cache": "django.core.cache.backends.locmem.LocMemCache",
         "media": "django.core.files.storage.FileSystemStorage",
         "static": "whitenoise.storage.CompressedManifestStaticFilesStorage",
+        "sessions": "django.contrib.sessions.backends.db",
         "whitenoise": True,
     }
     configured = shown_settings(
         REDIS_URL="redis://127.0.0.1:6379/1", AWS_STORAGE_BUCKET_NAME="pinewood-media"
     )
     assert configured["cache"] == "django.core.cache.backends.redis.RedisCache"
+    # Sessions read from Redis and written through to the database, which stays their home.
+    assert configured["sessions"] == "django.contrib.sessions.backends.cached_db"
     assert configured["media"] == "storages.backends.s3.S3Storage"

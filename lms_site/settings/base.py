@@ -204,7 +204,7 @@ def csp_with_sources(policy, directive, sources):
 
 # Accounts (django-allauth): email + password; new accounts verify their email before logging in.
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
+    "lms_site.auth.OneQueryPermissionsBackend",  # Django's ModelBackend, permissions in one query
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 LOGIN_URL = "account_login"
@@ -248,6 +248,11 @@ REST_FRAMEWORK = {"DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.All
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Sessions are read from Redis (one query less on every logged-in request) and written through
+    # to the database, which stays their home: a Redis outage or restart loses none, and Django
+    # reads the database when the cache fails. Never with the per-process memory cache below: a
+    # log-out would reach only the process that handled it.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Wagtail keeps image renditions in a cache of their own when there is one: pages offer each
