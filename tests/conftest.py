@@ -10,10 +10,10 @@ from wagtail.documents.models import Document
 from wagtail.images.models import Image
 from wagtail.models import GroupPagePermission
 
-from course.admin.roles import COURSE_ADMINISTRATORS, setup_roles
+from course.admin.roles import COURSE_ADMINISTRATORS, MARKETERS, setup_roles
 from course.models import Enrollment
 from tests.canaries import ALT_CANARY, BODY_CANARY, DOC_CANARY, GATED_BLOCK_CANARY, IMAGE_FILE_CANARY
-from tests.factories import enroll_as, make_catalogue, make_course, make_user, png_bytes
+from tests.factories import enroll_as, make_catalogue, make_course, make_index, make_user, png_bytes
 
 # Browser journeys run only through `make test-e2e` (it installs Playwright and axe-core).
 collect_ignore = [] if os.environ.get("E2E") else ["e2e"]
@@ -33,6 +33,20 @@ def fresh_cache():
 @pytest.fixture
 def catalogue(db):
     return make_catalogue()
+
+
+@pytest.fixture
+def article_index(catalogue):
+    return make_index(catalogue)
+
+
+@pytest.fixture
+def marketer(article_index, gated_course):
+    """A member of the Marketers role, with an article index to write in."""
+    setup_roles()
+    user = make_user("marketer")
+    user.groups.add(Group.objects.get(name=MARKETERS))
+    return user
 
 
 @pytest.fixture

@@ -15,22 +15,9 @@ from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfiel
 from course.admin.roles import MARKETERS, marketing_collection, setup_roles
 from course.models import ArticlePage, Enrollment
 from tests.canaries import ALL_CANARIES
-from tests.factories import group_snapshot, make_index, make_user, png_bytes
+from tests.factories import group_snapshot, png_bytes
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def article_index(catalogue):
-    return make_index(catalogue)
-
-
-@pytest.fixture
-def marketer(article_index, gated_course):
-    setup_roles()
-    user = make_user("marketer")
-    user.groups.add(Group.objects.get(name=MARKETERS))
-    return user
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from django.utils import timezone
 from wagtail.models import GroupPagePermission, Page
 
 from course.admin.marketing import MarketingPanel
-from course.admin.roles import MARKETERS, administrators_of, setup_roles
+from course.admin.roles import administrators_of, setup_roles
 from course.models import ArticleClick, ArticleIndexPage, ArticlePage, CourseIndexPage
 from tests.budgets import MARKETING_PANEL_MAX_QUERIES
 from tests.factories import body_of, client_for, make_article, make_index, make_user, teaser
@@ -23,19 +23,6 @@ pytestmark = pytest.mark.django_db
 
 BROWSER = "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_0) AppleWebKit/605.1.15 Safari/605.1.15"
 PANEL = 'id="marketing-section"'
-
-
-@pytest.fixture
-def article_index(catalogue):
-    return make_index(catalogue)
-
-
-@pytest.fixture
-def marketer(article_index, gated_course):
-    setup_roles()
-    user = make_user("marketer")
-    user.groups.add(Group.objects.get(name=MARKETERS))
-    return user
 
 
 def draft(index, title, owner=None, go_live_at=None):

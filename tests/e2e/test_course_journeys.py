@@ -9,7 +9,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +19,7 @@ from course.models import CoursePage, Enrollment, LessonCompletion
 from course.progress import issue_certificate
 from lessons.models import LessonPage
 from tests.e2e.conftest import VIEWPORTS, log_in, open_menu
+from tests.factories import STUDENT_PASSWORD, make_student
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 AT_BOTH_WIDTHS = pytest.mark.parametrize("page", list(VIEWPORTS), indirect=True)
@@ -30,7 +30,6 @@ FIRST_LESSON = COURSE + "understanding-lower-back-pain/types-of-lower-back-pain/
 QUIZ_LESSON = COURSE + "understanding-lower-back-pain/symptoms-and-radiation/"
 THIRD_LESSON = COURSE + "causes/muscle-strain-and-acute-injury/"
 ON_THE_COURSE_PAGE = re.compile(re.escape(COURSE) + r"(#enroll)?$")
-PASSWORD = "a-long-Student-passphrase-42"
 
 
 # --- set-up through the ORM, as an administrator's settings would be --------------------------
@@ -50,19 +49,6 @@ def limit_quiz_attempts(lesson_slug, attempts):
     quiz = next(block for block in lesson.body if block.block_type == "quiz")
     quiz.value["max_attempts"] = attempts
     lesson.save_revision().publish()
-
-
-def make_student(email, first_name, last_name):
-    """A student account with a confirmed address, as sign-up leaves it."""
-    user = get_user_model().objects.create_user(
-        username=email.split("@")[0],
-        email=email,
-        password=PASSWORD,
-        first_name=first_name,
-        last_name=last_name,
-    )
-    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
-    return user
 
 
 # --- what the page shows ------------------------------------------------------------------------
@@ -232,7 +218,7 @@ def test_student_leaves_a_course_and_a_graduate_keeps_theirs(page, demo):
     issue_certificate(enrollment)
     completed_on = format_date(timezone.localtime(enrollment.completed_at), "j F Y")
     page.context.clear_cookies()
-    log_in(page, "grace@example.com", PASSWORD)
+    log_in(page, "grace@example.com", STUDENT_PASSWORD)
 
     page.goto(COURSE)
     expect(enroll_box.locator(".enroll-box__status")).to_have_text(
@@ -300,7 +286,7 @@ def test_enrollment_errors_and_the_account_page(page, demo):
     expect(page.get_by_role("heading", level=1)).to_have_text("Log in")
     expect(main.get_by_role("button", name="Log in", exact=True)).to_be_visible()
     expect(main.get_by_role("link", name="Sign up", exact=True)).to_be_visible()
-    log_in(page, "eve@example.com", PASSWORD)
+    log_in(page, "eve@example.com", STUDENT_PASSWORD)
 
     # The enroll action's address, opened rather than posted, leads to the course page.
     page.goto(COURSE + "enroll/")

@@ -7,8 +7,6 @@ It checks only that each page answered and shows a heading: the pictures are for
 from datetime import timedelta
 
 import pytest
-from allauth.account.models import EmailAddress
-from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -16,6 +14,7 @@ from playwright.sync_api import expect
 from course.models import ArticlePage, CoursePage, Enrollment
 from course.progress import issue_certificate
 from tests.e2e.conftest import ARTIFACTS, VIEWPORTS, log_in
+from tests.factories import STUDENT_PASSWORD, make_student
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -23,7 +22,6 @@ COURSE = "/mesotherapy-lower-back-pain/"
 PREVIEW_LESSON = COURSE + "understanding-lower-back-pain/types-of-lower-back-pain/"
 QUIZ_LESSON = COURSE + "understanding-lower-back-pain/symptoms-and-radiation/"
 LOCKED_LESSON = COURSE + "causes/chronic-causes/"
-PASSWORD = "a-long-Student-passphrase-42"
 
 # Lazy images below the fold would be blank in a full-page picture: load them all first.
 LOAD_ALL_IMAGES = """async () => {
@@ -36,18 +34,6 @@ LOAD_ALL_IMAGES = """async () => {
 }"""
 
 TALLEST_PANEL = "Math.max(...[...document.querySelectorAll('body *')].map((element) => element.scrollHeight))"
-
-
-def make_student(email, first_name, last_name):
-    user = get_user_model().objects.create_user(
-        username=email.split("@")[0],
-        email=email,
-        password=PASSWORD,
-        first_name=first_name,
-        last_name=last_name,
-    )
-    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
-    return user
 
 
 def shoot(page, role, name, path, status=200):
@@ -103,7 +89,7 @@ def test_screenshots_of_every_page_type(page, demo):
         shoot(page, "anonymous", name, path)
     shoot(page, "anonymous", "not-found", "/no-such-page/", status=404)
 
-    switch_user(page, "new.student@example.com", PASSWORD)
+    switch_user(page, "new.student@example.com", STUDENT_PASSWORD)
     shoot(page, "student", "learn-empty", "/learn/")
 
     switch_user(page, "student@example.com", "pinewood-student")
@@ -124,7 +110,7 @@ def test_screenshots_of_every_page_type(page, demo):
     expect(quiz.locator(".quiz__result--fail")).to_be_visible()
     shoot(page, "student", "quiz-failed", page.url.split("#")[0])
 
-    switch_user(page, "grace@example.com", PASSWORD)
+    switch_user(page, "grace@example.com", STUDENT_PASSWORD)
     shoot(page, "student", "course-completed", COURSE)
     shoot(page, "student", "learn-completed", "/learn/")
 
