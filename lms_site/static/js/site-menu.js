@@ -1,9 +1,8 @@
 // The site header's menu on narrow screens: the navigation folds behind a "Menu" button.
 // Without this script (or wider than 40rem) the navigation simply shows in full.
 (function () {
-    var header = document.querySelector(".site-header");
-    var toggle = header && header.querySelector(".menu-toggle");
-    var nav = header && document.getElementById(toggle ? toggle.getAttribute("aria-controls") : "");
+    var toggle = document.querySelector(".site-header .menu-toggle");
+    var nav = toggle && document.getElementById(toggle.getAttribute("aria-controls"));
     if (!nav) {
         return;
     }
