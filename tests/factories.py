@@ -2,7 +2,6 @@
 
 import io
 
-from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.test import Client
 from PIL import Image as PILImage
@@ -151,23 +150,6 @@ def make_user(username, **extra):
     return get_user_model().objects.create_user(
         username=username, email=f"{username}@example.com", password="pw-123-long-enough", **extra
     )
-
-
-# A password that passes the demo's validators, for accounts a browser journey logs in with.
-STUDENT_PASSWORD = "a-long-Student-passphrase-42"
-
-
-def make_student(email, first_name, last_name, password=STUDENT_PASSWORD):
-    """A student account with a confirmed address and a name, as sign-up leaves it."""
-    user = get_user_model().objects.create_user(
-        username=email.split("@")[0],
-        email=email,
-        password=password,
-        first_name=first_name,
-        last_name=last_name,
-    )
-    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
-    return user
 
 
 def client_for(user, **client_kwargs):

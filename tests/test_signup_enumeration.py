@@ -9,6 +9,7 @@ from django.core import mail
 from django.test import Client
 
 from course.models import Enrollment
+from tests.accounts import confirm_address
 from tests.factories import make_course, make_user
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +23,7 @@ CONFIRM_LINK = re.compile(r"https?://testserver(/accounts/confirm-email/[^/\s]+/
 @pytest.fixture
 def known(db):
     user = make_user("known")
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    confirm_address(user)
     return user
 
 

@@ -12,7 +12,6 @@ import extruct
 import feedparser
 import html5lib
 import pytest
-from allauth.account.models import EmailAddress
 from django.core.checks import run_checks
 from django.core.files.base import ContentFile
 from django.test import Client, override_settings
@@ -21,6 +20,7 @@ from wagtail.images.models import Image
 from whitenoise.compress import Compressor
 
 from course.models import BrandSettings, Certificate, Enrollment
+from tests.accounts import confirm_address
 from tests.factories import enroll_as, make_article, make_course, make_index, make_user, png_bytes, teaser
 
 pytestmark = pytest.mark.django_db
@@ -139,7 +139,7 @@ def test_public_pages_parse_without_errors(site, name):
 
 def test_account_pages_of_a_logged_in_user_parse_without_errors(db):
     user = make_user("reader")
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    confirm_address(user)
     client = Client()
     client.force_login(user)
     for url in ("/accounts/email/", "/accounts/password/change/"):

@@ -18,8 +18,8 @@ from playwright.sync_api import expect
 from course.models import CoursePage, Enrollment, LessonCompletion
 from course.progress import issue_certificate
 from lessons.models import LessonPage
+from tests.accounts import STUDENT_PASSWORD, make_student
 from tests.e2e.conftest import VIEWPORTS, log_in, open_menu
-from tests.factories import STUDENT_PASSWORD, make_student
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 AT_BOTH_WIDTHS = pytest.mark.parametrize("page", list(VIEWPORTS), indirect=True)

@@ -13,8 +13,8 @@ from playwright.sync_api import expect
 
 from course.models import ArticlePage, CoursePage, Enrollment
 from course.progress import issue_certificate
+from tests.accounts import STUDENT_PASSWORD, make_student
 from tests.e2e.conftest import ARTIFACTS, VIEWPORTS, log_in
-from tests.factories import STUDENT_PASSWORD, make_student
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
