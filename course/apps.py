@@ -8,11 +8,12 @@ class CourseConfig(AppConfig):
 
     def ready(self):
         # Both import models: only possible once the registry is ready.
-        from course import brand_freshness, outline_freshness, signal_handlers  # noqa: PLC0415
+        from course import brand_freshness, outline_freshness, signal_handlers, site_freshness  # noqa: PLC0415
 
         signal_handlers.connect()
         outline_freshness.connect()
         brand_freshness.connect()
+        site_freshness.connect()
 
         from course.checks import register_checks  # noqa: PLC0415 - reads the settings and app registry
 

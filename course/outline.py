@@ -3,13 +3,14 @@
 `walk_syllabus` is the one rule for "live lessons under live modules". On it sit
 `CourseOutline` (one course: syllabus, lesson sidebar, previous/next, progress, the
 access policy's lesson lookup) and `lesson_ids_by_course` (many courses, ids only:
-catalogue counts, dashboard progress). Query cost does not grow with the number of
-modules or lessons.
+catalogue counts, dashboard and report progress). Query cost does not grow with the
+number of modules or lessons.
 
 Every lesson request needs the outline, so its structure is kept in Django's cache,
-one entry per course: ids, titles, URL paths, public summaries, flags, minutes and
-release rules of live modules and lessons, never a lesson body and never anything
-about a user (access is decided fresh per request, in course/access.py).
+one entry per course (with the ids of its lessons beside it, for lists of courses):
+ids, titles, URL paths, public summaries, flags, minutes and release rules of live
+modules and lessons, never a lesson body and never anything about a user (access is
+decided fresh per request, in course/access.py).
 `course/outline_freshness.py` drops an entry on every change that can alter it.
 """
 
@@ -110,16 +111,30 @@ def walk_syllabus(courses, pages):
             yield course, module, page
 
 
-def lesson_ids_by_course(courses):
-    """{course id: [live lesson ids in order]} for many courses in one query (no per-course loop)."""
-    courses = list(courses)
-    if not courses:
-        return {}
+def read_lesson_ids(courses):
+    """{course id: [live lesson ids in order]} read from the tree in one query."""
     rows = syllabus_pages(courses).values_list("pk", "path", "content_type_id", named=True)
     result = {course.pk: [] for course in courses}
     for course, _, lesson in walk_syllabus(courses, rows):
         if lesson is not None:
             result[course.pk].append(lesson.pk)
+    return result
+
+
+def lesson_ids_by_course(courses):
+    """{course id: [live lesson ids in order]} for many courses: from the cache, kept beside each
+    course's structure (and dropped with it), then one query for the courses it does not hold."""
+    courses = list(courses)
+    if not courses:
+        return {}
+    keys = {pk: f"{key}:lesson-ids" for pk, key in structure_keys([course.pk for course in courses]).items()}
+    found = cache.get_many(list(keys.values()))
+    result = {pk: found[key] for pk, key in keys.items() if key in found}
+    missing = [course for course in courses if course.pk not in result]
+    if missing:
+        read = read_lesson_ids(missing)
+        cache.set_many({keys[pk]: ids for pk, ids in read.items()}, structure_timeout())
+        result.update(read)
     return result
 
 
@@ -140,12 +155,16 @@ def _version_key(course_pk):
     return f"pinewood:outline:version:{course_pk}"
 
 
+def structure_keys(course_pks):
+    """{course id: the cache key of its structure as it is now}, in one cache round trip."""
+    found = cache.get_many([GENERATION_KEY, *map(_version_key, course_pks)])
+    generation = found.get(GENERATION_KEY, 0)
+    return {pk: f"pinewood:outline:{generation}:{pk}:{found.get(_version_key(pk), 0)}" for pk in course_pks}
+
+
 def structure_key(course_pk):
     """The cache key of the course's structure as it is now (one cache round trip)."""
-    found = cache.get_many([GENERATION_KEY, _version_key(course_pk)])
-    generation = found.get(GENERATION_KEY, 0)
-    version = found.get(_version_key(course_pk), 0)
-    return f"pinewood:outline:{generation}:{course_pk}:{version}"
+    return structure_keys([course_pk])[course_pk]
 
 
 def _move_on(key):

@@ -4,7 +4,7 @@ Pages offer each image at a few widths, each in the image's own format and as We
 (`{% course_image %}` and its siblings in course/templatetags/course_images.py).
 """
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from wagtail.images import get_image_model
 
 WEBP = "format-webp"
@@ -24,12 +24,23 @@ def with_webp(specs):
     return [*specs, *map(as_webp, specs)]
 
 
-def with_hero_images(pages):
-    """`pages` with each `hero_image` joined and its card renditions prefetched (as Wagtail's
-    `prefetch_renditions` does), so a page of cards costs one query more than its pages."""
+def _card_renditions(lookup="renditions"):
     renditions = (
         get_image_model().get_rendition_model().objects.filter(filter_spec__in=with_webp(CARD_RENDITIONS))
     )
-    return pages.select_related("hero_image").prefetch_related(
-        Prefetch("hero_image__renditions", queryset=renditions, to_attr="prefetched_renditions")
-    )
+    # `prefetched_renditions` is where Wagtail's `get_rendition` looks first.
+    return Prefetch(lookup, queryset=renditions, to_attr="prefetched_renditions")
+
+
+def with_hero_images(pages):
+    """`pages` with each `hero_image` joined and its card renditions prefetched (as Wagtail's
+    `prefetch_renditions` does), so a page of cards costs one query more than its pages."""
+    return pages.select_related("hero_image").prefetch_related(_card_renditions("hero_image__renditions"))
+
+
+def prefetch_card_renditions(*page_lists):
+    """The card renditions of the hero images of pages loaded with `select_related("hero_image")`,
+    fetched for several lists of cards in one query."""
+    images = [page.hero_image for pages in page_lists for page in pages if page.hero_image_id]
+    if images:
+        prefetch_related_objects(images, _card_renditions())

@@ -84,6 +84,18 @@ def test_deleting_in_the_admin_removes_a_lesson_on_the_next_request(catalogue, a
     assert "Lesson 1.3" not in client.get(course.url).content.decode()
 
 
+def test_catalogue_lesson_counts_follow_publishing_and_deleting_on_the_next_request(catalogue, admin_client):
+    course, lessons = make_course(catalogue, "Counted", modules=1, lessons=3)
+    client = client_for(None)
+    assert "3 lessons" in client.get("/").content.decode()
+    assert admin_client.post(f"/admin/pages/{lessons[2].pk}/delete/").status_code == 302
+    assert "2 lessons" in client.get("/").content.decode()
+    lessons[1].unpublish()
+    assert "1 lesson<" in client.get("/").content.decode()
+    lessons[1].save_revision().publish()
+    assert "2 lessons" in client.get("/").content.decode()
+
+
 def test_renaming_a_page_above_a_course_changes_its_lesson_links(catalogue):
     shelf = catalogue.add_child(instance=Page(title="Shelf", slug="shelf"))
     course, lessons = make_course(shelf, "Shelved", modules=1, lessons=2)

@@ -1,0 +1,32 @@
+"""Keep the cached sites (course/site_cache.py) true to the database: saving or deleting a
+site, or publishing, unpublishing, saving, moving or deleting a page that is a site's root,
+drops every cached site."""
+
+from django.db.models.signals import post_delete, post_save
+from wagtail.models import Site, get_page_models
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+from course.signal_handlers import content_unchanged
+from course.site_cache import forget_sites
+
+
+def site_changed(sender, instance, **kwargs):
+    forget_sites()
+
+
+def page_changed(sender, instance, **kwargs):
+    if kwargs.get("raw") or content_unchanged(kwargs.get("update_fields")):
+        return  # a fixture load, or a draft saved: the live page is as it was
+    if Site.objects.filter(root_page_id=instance.pk).exists():
+        forget_sites()
+
+
+def connect():
+    post_save.connect(site_changed, sender=Site, dispatch_uid="course.site.saved")
+    post_delete.connect(site_changed, sender=Site, dispatch_uid="course.site.deleted")
+    for model in get_page_models():
+        post_save.connect(page_changed, sender=model, dispatch_uid="course.site.page_saved")
+        post_delete.connect(page_changed, sender=model, dispatch_uid="course.site.page_deleted")
+    page_published.connect(page_changed, dispatch_uid="course.site.page_published")
+    page_unpublished.connect(page_changed, dispatch_uid="course.site.page_unpublished")
+    post_page_move.connect(page_changed, dispatch_uid="course.site.page_moved")
