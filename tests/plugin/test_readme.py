@@ -47,8 +47,11 @@ def test_settings_block_on_wagtail_start_settings():
     assert middleware[-1] == checks.PRIVATE_FOR_AUTHENTICATED
     assert [m for m in middleware if m not in generated["MIDDLEWARE"]] == [
         checks.CONTROL_CHARACTERS,
+        "course.site_cache.CachedSiteMiddleware",  # optional, recommended
         checks.PRIVATE_FOR_AUTHENTICATED,
     ]
+    common = middleware.index("django.middleware.common.CommonMiddleware")
+    assert middleware[common + 1] == "course.site_cache.CachedSiteMiddleware"
     with override_settings(MIDDLEWARE=middleware):
         assert checks.check_middleware() == []
 
