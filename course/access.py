@@ -325,7 +325,7 @@ def persona_access(page, persona):
 
 
 def manages_in_collection(request_or_user, obj):
-    """Whether the user may choose or change `obj` (an image or a document) in its collection."""
+    """Whether the user may choose or change `obj` (an image, document or media file) in its collection."""
     user = _user_of(request_or_user)
     if not user.is_authenticated or not user.is_active:
         return False
@@ -392,6 +392,13 @@ def image_access(request_or_user, image):
     """
     user = _user_of(request_or_user)
     return is_brand_logo(image) or manages_in_collection(user, image) or _opened_for(user, image)
+
+
+def media_access(request_or_user, media):
+    """Whether the user may play `media` (a wagtailmedia audio or video file, or its thumbnail),
+    on the same rule as documents; one used nowhere is only for people who manage it."""
+    user = _user_of(request_or_user)
+    return manages_in_collection(user, media) or _opened_for(user, media)
 
 
 def is_brand_logo(image):

@@ -32,6 +32,7 @@ REQUIRED_APPS = {
     "wagtail.api.v2": "course.urls mounts the gated pages API at api/v2/",
     "rest_framework": "the pages API renders through Django REST framework",
     "django_tasks": "enrollment and completion emails are django-tasks tasks",
+    "wagtailmedia": "lessons play audio and video from wagtailmedia, served through the access policy",
 }
 
 CONTROL_CHARACTERS = "course.middleware.RejectControlCharactersMiddleware"
@@ -57,6 +58,7 @@ def register_checks():
         check_required_apps,
         check_middleware,
         check_base_template,
+        check_media_serving,
         check_site_addresses,
     ):
         register(check, TAG)
@@ -199,6 +201,20 @@ def check_base_template(app_configs=None, **kwargs):
             )
         ]
     return []
+
+
+def check_media_serving(app_configs=None, **kwargs):
+    """An unknown `PINEWOOD_MEDIA_SERVE_METHOD` would leave every video unplayable."""
+    method = conf.media_serve_method()
+    if method in conf.MEDIA_SERVE_METHODS:
+        return []
+    return [
+        Error(
+            f"PINEWOOD_MEDIA_SERVE_METHOD is {method!r}: no audio or video file could be sent.",
+            hint="Use one of " + ", ".join(f'"{name}"' for name in conf.MEDIA_SERVE_METHODS) + ".",
+            id="pinewood.E009",
+        )
+    ]
 
 
 def check_site_addresses(app_configs=None, **kwargs):

@@ -76,3 +76,22 @@ def public_max_age():
 def public_s_maxage():
     """Seconds a shared cache (CDN, Varnish) may keep such a page; a change purges it sooner."""
     return getattr(settings, "PINEWOOD_PUBLIC_S_MAXAGE", 10 * 60)
+
+
+MEDIA_SERVE_METHODS = ("django", "x-accel-redirect", "x-sendfile", "redirect")
+
+
+def media_serve_method():
+    """How an allowed audio or video file is sent (course/media_files.py), after the access check.
+
+    "django" streams it from the storage (ranges included); "x-accel-redirect" (nginx) and
+    "x-sendfile" (Apache mod_xsendfile, lighttpd) hand a local file to the web server, which then
+    handles ranges itself; "redirect" sends the visitor to the storage's URL for the file, which
+    must be short-lived and signed (django-storages' S3 storage with `querystring_auth`).
+    """
+    return getattr(settings, "PINEWOOD_MEDIA_SERVE_METHOD", "django")
+
+
+def media_accel_prefix():
+    """The nginx `internal` location that maps to `MEDIA_ROOT`, for "x-accel-redirect"."""
+    return getattr(settings, "PINEWOOD_MEDIA_ACCEL_PREFIX", "/protected-media/")

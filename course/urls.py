@@ -12,7 +12,7 @@ from django.urls import include, path
 from wagtail.documents import urls as wagtaildocs_urls
 from wagtail.documents.views.serve import serve as serve_document
 
-from course import images, views
+from course import images, media_files, views
 from course.api import api_router
 from course.cache_headers import private
 from course.search import search
@@ -23,6 +23,8 @@ student_urls = [
     path("search/", search, name="search"),
     path("certificates/<str:code>/", private(views.certificate_verify), name="certificate_verify"),
     path("images/<str:signature>/<int:image_id>/<str:filter_spec>/", images.serve_image, name="image"),
+    path("media-files/<int:media_id>/<str:filename>", media_files.serve_media, name="media_file"),
+    path("media-files/<int:media_id>/poster/<str:filename>", media_files.serve_poster, name="media_poster"),
 ]
 
 if settings.MEDIA_URL.startswith("/"):
@@ -34,6 +36,16 @@ if settings.MEDIA_URL.startswith("/"):
             name="rendition_file",
         )
     )
+    # Audio and video files (wagtailmedia's `media.url`, shown in its admin) and their posters.
+    for folder in ("media", "media_thumbnails"):
+        student_urls.append(
+            path(
+                f"{settings.MEDIA_URL.lstrip('/')}{folder}/<path:name>",
+                media_files.serve_stored_name,
+                {"folder": folder},
+                name=f"{folder}_stored_file",
+            )
+        )
 
 urlpatterns = [
     path("", include((student_urls, "course"))),

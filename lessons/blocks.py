@@ -6,10 +6,14 @@ context (see `course.access`) and renders its public teaser unless that object
 grants access. Without a context, it is locked.
 """
 
+import re
+
 from django.core.exceptions import ValidationError
+from django.utils.html import format_html
 from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds.blocks import EmbedBlock
+from wagtailmedia.blocks import AbstractMediaChooserBlock
 
 from course.access import allows_gated
 from course.blocks import FigureBlock, HeadingBlock, QuoteBlock
@@ -40,6 +44,63 @@ class VideoBlock(blocks.StructBlock):
         icon = "media"
         label = "Video"
         template = "lessons/blocks/video.html"
+
+
+class MediaFileChooserBlock(AbstractMediaChooserBlock):
+    """An audio or video file from wagtailmedia's library; `MediaBlock`'s template plays it."""
+
+    def render_basic(self, value, context=None):
+        return format_html("{}", value.title) if value else ""
+
+
+# A BCP 47 language tag as `<track srclang>` wants it: "en", "pt-BR", "zh-Hant".
+LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+
+
+def is_webvtt(document):
+    """Whether `document` is a WebVTT file: a .vtt name and the "WEBVTT" signature."""
+    if document.file_extension.lower() != "vtt":
+        return False
+    try:
+        with document.open_file() as file:
+            start = file.read(16)
+    except OSError:
+        return False
+    return start.removeprefix(b"\xef\xbb\xbf").startswith(b"WEBVTT")
+
+
+class MediaBlock(blocks.StructBlock):
+    """Self-hosted audio or video (wagtailmedia), played from the plugin's access-checked URL,
+    with optional WebVTT captions (a document, checked like any document) and a transcript that
+    search reads where the lesson's access rules allow."""
+
+    media = MediaFileChooserBlock(help_text="An audio or video file from the Media library.")
+    title = blocks.CharBlock(
+        max_length=120, help_text="Announced to screen readers and shown under the player."
+    )
+    captions = DocumentChooserBlock(required=False, help_text="Captions: a WebVTT (.vtt) document.")
+    captions_language = blocks.CharBlock(
+        max_length=35, default="en", help_text="The captions' language tag, such as en or pt-BR."
+    )
+    transcript = blocks.RichTextBlock(required=False, features=["bold", "italic", "link", "ol", "ul"])
+
+    class Meta:
+        icon = "media"
+        label = "Audio or video"
+        template = "lessons/blocks/media.html"
+
+    def clean(self, value):
+        value = super().clean(value)
+        errors = {}
+        if value["captions"] is not None and not is_webvtt(value["captions"]):
+            errors["captions"] = ValidationError(
+                "Choose a WebVTT captions file: a .vtt document whose first line is WEBVTT."
+            )
+        if not LANGUAGE_TAG.match(value["captions_language"] or ""):
+            errors["captions_language"] = ValidationError("Enter a language tag such as en, fr or pt-BR.")
+        if errors:
+            raise blocks.StructBlockValidationError(block_errors=errors)
+        return value
 
 
 class CalloutBlock(blocks.StructBlock):
@@ -83,6 +144,7 @@ class LessonContentBlock(blocks.StreamBlock):
     paragraph = blocks.RichTextBlock(features=RICH_TEXT_FEATURES, icon="pilcrow")
     image = FigureBlock()
     video = VideoBlock()
+    media = MediaBlock()
     callout = CalloutBlock()
     document = DocumentBlock()
     quote = QuoteBlock()

@@ -1,6 +1,7 @@
 """The lesson page: public summary plus a StreamField body, served through the access policy."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -32,11 +33,20 @@ class LessonPage(AbstractLessonPage):
     """A lesson. Student actions are POST routes: `complete/` and `quiz/<block_id>/`."""
 
     body = StreamField(LessonBodyBlock(), blank=True)
+    watch_percent_required = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        verbose_name="video to watch (%)",
+        help_text="Students must watch this share of each audio or video block before they can mark the "
+        "lesson complete. Leave empty to ask nothing.",
+    )
 
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
         MultiFieldPanel(
-            [FieldPanel("is_preview"), FieldPanel("estimated_minutes")], heading="Lesson settings"
+            [FieldPanel("is_preview"), FieldPanel("estimated_minutes"), FieldPanel("watch_percent_required")],
+            heading="Lesson settings",
         ),
         FieldPanel("body"),
     ]
@@ -74,6 +84,12 @@ class LessonPage(AbstractLessonPage):
         from lessons.views import complete_view  # noqa: PLC0415 - a page hands off to its view (views import the models)
 
         return complete_view(request, self)
+
+    @path("media/<str:block_id>/position/", name="media_position")
+    def media_position_route(self, request, block_id):
+        from lessons.views import media_position_view  # noqa: PLC0415 - a page hands off to its view (views import the models)
+
+        return media_position_view(request, self, block_id)
 
     @path("quiz/<str:block_id>/", name="quiz")
     def quiz_route(self, request, block_id):
@@ -183,6 +199,30 @@ class LessonPage(AbstractLessonPage):
 
     def get_sitemap_urls(self, request=None):
         return super().get_sitemap_urls(request) if allows(lesson_access(None, self)) else []
+
+
+class MediaPosition(models.Model):
+    """Where a student is in one audio or video block of a lesson, for "resume" and for lessons
+    that ask for part of a video to be watched. One row per student, lesson and block."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="media_positions"
+    )
+    lesson = models.ForeignKey(LessonPage, on_delete=models.CASCADE, related_name="media_positions")
+    block_id = models.CharField(max_length=64)
+    position = models.FloatField(default=0, help_text="Seconds from the start, where the player was.")
+    furthest = models.FloatField(default=0, help_text="Seconds watched from the start, at most.")
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "lesson", "block_id"], name="one_position_per_media_block"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} at {self.position:.0f} s in {self.lesson_id}/{self.block_id}"
 
 
 class QuizAttempt(models.Model):

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.db import transaction
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 
@@ -11,6 +12,15 @@ from course.cache_headers import private_response
 from course.models import Enrollment
 from course.progress import Progress, complete_course_if_done, mark_complete, progress_for
 from course.templating import layout_context
+from lessons.media import (
+    PositionRefused,
+    media_entries,
+    parse_position,
+    positions_for,
+    record_position,
+    unwatched,
+    visible_entries,
+)
 from lessons.models import QuizAttempt
 from lessons.quiz import (
     MAX_SUBMISSION_BYTES,
@@ -75,6 +85,14 @@ def complete_view(request, lesson):
     if required_quizzes_pending(request.user, lesson):
         messages.error(request, "Pass this lesson's quiz to complete it.")
         return redirect(lesson.url)
+    missing = unwatched(lesson, lesson.access_for(request), positions_for(request.user, lesson))
+    if missing:
+        messages.error(
+            request,
+            f"Watch at least {lesson.watch_percent_required}% of “{missing[0].value['title']}” "
+            "to complete this lesson.",
+        )
+        return redirect(lesson.url)
     if _complete(request, lesson, enrollment):
         messages.success(request, f"Lesson complete: {lesson.title}.")
     _, following = enrollment.course.outline.neighbours(lesson)
@@ -115,6 +133,31 @@ def quiz_view(request, lesson, block_id):
     if passed and not required_quizzes_pending(request.user, lesson):
         _complete(request, lesson, enrollment)
     return redirect(f"{lesson.url}?attempt={attempt.pk}#quiz-{block_id}")
+
+
+def media_position_view(request, lesson, block_id):
+    """Record where the student is in an audio or video block (the player's reports): 204, or a
+    plain-text 4xx saying what was wrong. Only for a block the student's access shows."""
+    if request.method != "POST":
+        return _plain(405, "Report a position with POST.")
+    if not request.user.is_authenticated:
+        return _plain(403, "Log in to save your place.")
+    access = lesson.access_for(request)
+    studies = access.course is not None and _studies(access)
+    if access.is_not_found or not studies or active_enrollment(request.user, access.course) is None:
+        return _plain(403, "Only students enrolled in this course can save their place.")
+    entry = next((entry for entry in visible_entries(lesson, access) if entry.block_id == block_id), None)
+    if entry is None:
+        return _plain(404, "This lesson has no such audio or video.")
+    try:
+        record_position(request.user, lesson, entry, parse_position(request.POST.get("position"), entry))
+    except PositionRefused as refused:
+        return _plain(refused.status, refused.message)
+    return private_response(HttpResponse(status=204))
+
+
+def _plain(status, message):
+    return private_response(HttpResponse(message, status=status, content_type="text/plain; charset=utf-8"))
 
 
 def persona_learner_context(request, course):
@@ -181,8 +224,13 @@ def learner_context(request, lesson, course, access):
     pending = {block_id for block_id, state in states.items() if not state["passed"]} & {
         child.id for child in lesson_quizzes if child.value["required"]
     }
+    has_media = bool(media_entries(lesson))
+    positions = positions_for(user, lesson) if has_media else {}
     return {
         "is_student": True,
+        "has_media": has_media,
+        "media_positions": {block_id: row.position for block_id, row in positions.items()},
+        "unwatched": unwatched(lesson, access, positions),
         "progress": progress,
         "completed_ids": progress.completed_ids,
         "is_complete": lesson.pk in progress.completed_ids,

@@ -8,5 +8,11 @@ ALT_CANARY = "zqaltcanary3306"
 IMAGE_FILE_CANARY = "zqimgfilecanary"
 ALL_CANARIES = (GATED_BLOCK_CANARY, BODY_CANARY, DOC_CANARY, ALT_CANARY, IMAGE_FILE_CANARY)
 
+# Planted by the `media_course` fixture: a gated video's bytes, its captions and its transcript.
+MEDIA_FILE_CANARY = "zqmediafilecanary8120"
+CAPTIONS_CANARY = "zqcaptionscanary6631"
+TRANSCRIPT_CANARY = "zqtranscriptcanary2294"
+MEDIA_CANARIES = (MEDIA_FILE_CANARY, CAPTIONS_CANARY, TRANSCRIPT_CANARY)
+
 NO_ACCESS = ["anonymous", "outsider", "pending", "withdrawn", "expired", "other_course"]
 WITH_ACCESS = ["enrolled", "editor"]

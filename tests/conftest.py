@@ -12,8 +12,27 @@ from wagtail.models import GroupPagePermission
 
 from course.admin.roles import COURSE_ADMINISTRATORS, MARKETERS, setup_roles
 from course.models import Enrollment
-from tests.canaries import ALT_CANARY, BODY_CANARY, DOC_CANARY, GATED_BLOCK_CANARY, IMAGE_FILE_CANARY
-from tests.factories import enroll_as, make_catalogue, make_course, make_index, make_user, png_bytes
+from tests.canaries import (
+    ALT_CANARY,
+    BODY_CANARY,
+    CAPTIONS_CANARY,
+    DOC_CANARY,
+    GATED_BLOCK_CANARY,
+    IMAGE_FILE_CANARY,
+    MEDIA_FILE_CANARY,
+    TRANSCRIPT_CANARY,
+)
+from tests.factories import (
+    enroll_as,
+    make_captions,
+    make_catalogue,
+    make_course,
+    make_index,
+    make_media,
+    make_user,
+    media_value,
+    png_bytes,
+)
 
 # Browser journeys run only through `make test-e2e` (it installs Playwright and axe-core).
 collect_ignore = [] if os.environ.get("E2E") else ["e2e"]
@@ -100,6 +119,42 @@ def gated_course(catalogue, gated_image, gated_document):
     members.save_revision().publish()
     course.lessons = [preview, members, third]
     return course
+
+
+@pytest.fixture
+def media_course(gated_course):
+    """`gated_course` with a video in the members lesson's gated section (its bytes, captions and
+    transcript carry canaries) and a public clip in the free preview's open body."""
+    preview, members, _ = gated_course.lessons
+    gated = make_media("Injection technique", b"\x00\x00\x00\x18ftypmp42" + MEDIA_FILE_CANARY.encode() * 40)
+    captions = make_captions(f"Insert the needle {CAPTIONS_CANARY}")
+    members.body.append(
+        (
+            "gated_section",
+            {
+                "title": "Technique video",
+                "teaser": "Enrolled students watch the technique.",
+                "content": [
+                    (
+                        "media",
+                        media_value(
+                            gated,
+                            "Technique close-up",
+                            captions=captions,
+                            transcript=f"<p>Transcript {TRANSCRIPT_CANARY}</p>",
+                        ),
+                    )
+                ],
+            },
+        )
+    )
+    members.save_revision().publish()
+    public = make_media("Welcome", b"public clip bytes " * 10, name="welcome.mp4")
+    welcome = media_value(public, "Welcome to the course", transcript="<p>Hello all</p>")
+    preview.body.append(("media", welcome))
+    preview.save_revision().publish()
+    gated_course.media = {"gated": gated, "captions": captions, "public": public}
+    return gated_course
 
 
 @pytest.fixture

@@ -3,9 +3,12 @@
 import io
 
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.test import Client
 from PIL import Image as PILImage
+from wagtail.documents.models import Document
 from wagtail.models import GroupCollectionPermission, GroupPagePermission, Page, Site
+from wagtailmedia import get_media_model
 
 from course.models import ArticleIndexPage, ArticlePage, CourseIndexPage, CoursePage, Enrollment, ModulePage
 from lessons.models import LessonPage
@@ -144,6 +147,42 @@ def png_bytes(colour="red", size=(40, 30)):
     buffer = io.BytesIO()
     PILImage.new("RGB", size, colour).save(buffer, "PNG")
     return buffer.getvalue()
+
+
+def make_media(title, content, name="clip.mp4", media_type="video", **fields):
+    """A wagtailmedia file holding `content` (bytes)."""
+    return get_media_model().objects.create(
+        title=title, file=ContentFile(content, name=name), type=media_type, duration=3, **fields
+    )
+
+
+def make_captions(text, name="captions.vtt"):
+    """A WebVTT captions document with one cue saying `text`."""
+    vtt = f"WEBVTT\n\n00:00:00.000 --> 00:00:02.000\n{text}\n".encode()
+    return Document.objects.create(title=f"Captions {name}", file=ContentFile(vtt, name=name))
+
+
+def media_value(media, title="Clip", captions=None, transcript=""):
+    """The value of a lesson's `media` block."""
+    return {
+        "media": media,
+        "title": title,
+        "captions": captions,
+        "captions_language": "en",
+        "transcript": transcript,
+    }
+
+
+def make_video_lesson(catalogue, duration=600, title="Video course"):
+    """A one-lesson course whose lesson plays a `duration`-second video: (course, lesson, block id)."""
+    course, (lesson,) = make_course(catalogue, title, modules=1, lessons=1)
+    clip = make_media(f"{title} clip", b"video bytes", name="lecture.mp4")
+    clip.duration = duration
+    clip.save()
+    lesson.body = [("media", media_value(clip, "Lecture"))]
+    lesson.save_revision().publish()
+    lesson.refresh_from_db()
+    return course, lesson, lesson.body[0].id
 
 
 def make_user(username, **extra):

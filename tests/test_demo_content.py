@@ -10,10 +10,13 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
+from wagtail.documents.models import Document
 from wagtail.images import get_image_model
 from wagtail.models import Page, Site
+from wagtailmedia import get_media_model
 
 from course.admin.roles import MARKETING_COLLECTION
+from course.media_files import media_url
 from course.models import ArticlePage, CourseIndexPage, CoursePage, Enrollment, ModulePage
 from lessons.models import LessonPage
 from lms_site.demo.article import load_article
@@ -33,6 +36,8 @@ def counts():
         Page.objects.count(),
         LessonPage.objects.count(),
         get_image_model().objects.count(),
+        get_media_model().objects.count(),
+        Document.objects.count(),
         get_user_model().objects.count(),
         Enrollment.objects.count(),
     )
@@ -124,6 +129,25 @@ def test_demo_users_can_log_in_and_student_is_enrolled(demo):
         assert role_client.get("/admin/").status_code == 200
 
 
+def test_the_demo_clip_plays_with_captions_for_the_student_only(demo):
+    lesson = LessonPage.objects.get(slug="mesotherapy-injections")
+    clip = get_media_model().objects.get(title="Intradermal technique (demo clip)")
+    student = Client()
+    assert student.login(username="student", password="pinewood-student")
+    html = student.get(lesson.url).content.decode()
+    assert f'playsinline src="{media_url(clip)}"' in html
+    assert '<track kind="captions"' in html and "Hold the needle at 90 degrees" in html  # the transcript
+    response = student.get(media_url(clip), HTTP_RANGE="bytes=0-7")
+    assert response.status_code == 206 and b"ftyp" in b"".join(response.streaming_content)
+    track = re.search(r'<track kind="captions" src="([^"]+)"', html).group(1)
+    assert b"".join(student.get(track).streaming_content).startswith(b"WEBVTT")
+    assert len(clip.file.read()) <= 300 * 1024
+    visitor = Client()
+    assert "Hold the needle at 90 degrees" not in visitor.get(lesson.url).content.decode()
+    assert visitor.get(media_url(clip)).status_code == 302  # to the log-in page
+    assert visitor.get(track).status_code == 302
+
+
 def test_refuses_known_passwords_without_debug(db, settings):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="Refusing"):
@@ -156,10 +180,10 @@ def minutes_of_duration(text):
 
 
 def activities(stream):
-    """Figures and quiz questions in a lesson body, gated sections included."""
+    """Figures, clips and quiz questions in a lesson body, gated sections included."""
     count = 0
     for child in stream:
-        if child.block_type == "image":
+        if child.block_type in ("image", "media"):
             count += 1
         elif child.block_type == "quiz":
             count += len(child.value["questions"])

@@ -28,6 +28,9 @@ MEDIA_PERMISSIONS = [
     "wagtaildocs.add_document",
     "wagtaildocs.change_document",
     "wagtaildocs.choose_document",
+    # wagtailmedia has no "choose" permission: its chooser lists what a user may change.
+    "wagtailmedia.add_media",
+    "wagtailmedia.change_media",
 ]
 
 
@@ -99,7 +102,7 @@ def course_administrators():
 
 
 def course_collection(course):
-    """The image and document collection of one course's administrators, created if missing."""
+    """The image, document and media collection of one course's administrators, created if missing."""
     root = Collection.get_first_root_node()
     name = f"Course: {course.title}"[:255]
     existing = root.get_children().filter(name=name).first()

@@ -15,9 +15,10 @@ PREVIEW_LESSON_SLUG = "types-of-lower-back-pain"
 # Study time: reading at this pace, plus time to look at each figure and answer each quiz question.
 READING_WORDS_PER_MINUTE = 200
 FIGURE_MINUTES = 1
+CLIP_MINUTES = 1
 QUIZ_QUESTION_MINUTES = 1
 # Keys of block values that hold settings, not text a student reads.
-NOT_TEXT = {"kind", "level", "figure", "multiple", "correct", "pass_mark", "max_attempts", "required"}
+NOT_TEXT = {"kind", "level", "figure", "clip", "multiple", "correct", "pass_mark", "max_attempts", "required"}
 
 
 def p(text):
@@ -39,6 +40,13 @@ def callout(kind, title, text):
 def figure(key, caption):
     """A placeholder resolved to a Wagtail image by the loader (figures are created first)."""
     return ("image", {"figure": key, "caption": caption})
+
+
+def clip(key, title, transcript):
+    """A placeholder resolved by the loader to the demo clip `key` (lms_site/demo/media/) with its
+    WebVTT captions; `transcript` is what the clip says, as paragraphs."""
+    paragraphs = "".join(f"<p>{escape(text)}</p>" for text in transcript)
+    return ("media", {"clip": key, "title": title, "transcript": paragraphs})
 
 
 def gated(title, teaser, content):
@@ -92,6 +100,8 @@ def activity_minutes(stream):
     for name, value in stream:
         if name == "image":
             minutes += FIGURE_MINUTES
+        elif name == "media":
+            minutes += CLIP_MINUTES
         elif name == "quiz":
             minutes += QUIZ_QUESTION_MINUTES * len(value["questions"])
         elif name == "gated_section":
@@ -321,6 +331,15 @@ def course_structure():
                                 "Enrolled students learn how the mesotherapist treats the affected area.",
                                 [
                                     p(a.sentence("A mesotherapist can inject")),
+                                    clip(
+                                        "intradermal-technique",
+                                        "The intradermal technique, step by step",
+                                        [
+                                            "Intradermal technique: the needle approaches the skin.",
+                                            "Hold the needle at 90 degrees to the skin.",
+                                            "Inject at a depth of about 4 millimetres, slowly.",
+                                        ],
+                                    ),
                                     key_points(
                                         "Aims of the injections",
                                         [

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "wagtail.users",
     "wagtail.snippets",
     "wagtail.documents",
+    "wagtailmedia",  # audio and video in lessons (course/media_files.py serves them)
     "wagtail.images",
     "wagtail.search",
     "wagtail.admin",

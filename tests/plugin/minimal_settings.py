@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "wagtail.api.v2",
     "rest_framework",
     "django_tasks",
+    "wagtailmedia",
     # The host's sitemap.
     "wagtail.contrib.sitemaps",
     "django.contrib.sitemaps",

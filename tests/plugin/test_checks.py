@@ -161,6 +161,16 @@ def test_private_middleware_must_come_after_a_storing_cache(cache):
         assert checks.check_middleware() == []
 
 
+def test_unknown_media_serving_method():
+    with override_settings(PINEWOOD_MEDIA_SERVE_METHOD="nginx"):
+        errors = checks.check_media_serving()
+    assert ids(errors) == ["pinewood.E009"]
+    assert "'nginx'" in errors[0].msg and '"x-accel-redirect"' in errors[0].hint
+    for method in ("django", "x-accel-redirect", "x-sendfile", "redirect"):
+        with override_settings(PINEWOOD_MEDIA_SERVE_METHOD=method):
+            assert checks.check_media_serving() == []
+
+
 def test_missing_base_template():
     with override_settings(PINEWOOD_BASE_TEMPLATE="host/no-such-base.html"):
         errors = checks.check_base_template()

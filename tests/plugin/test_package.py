@@ -33,6 +33,7 @@ DEPENDENCIES = {
     "Pillow<14,>=13",
     "reportlab<6,>=5.1",
     "django-tasks<0.13,>=0.12",
+    "wagtailmedia<0.20,>=0.19.1",
 }
 
 

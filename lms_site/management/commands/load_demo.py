@@ -1,10 +1,11 @@
 """Build (or refresh) the demo site: the Pinewood Academy catalogue and the mesotherapy course.
 
 Idempotent: pages are found by slug under their parent and updated in place,
-images by title in their collection ("Demo" for course figures, "Marketing" for the
-marketers' starter banner), users by username.
+images, clips and captions by title in their collection ("Demo" for course figures and the
+video, "Marketing" for the marketers' starter banner), users by username.
 """
 
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from allauth.account.models import EmailAddress
@@ -14,9 +15,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from wagtail.documents.models import Document
 from wagtail.images import get_image_model
 from wagtail.images.rect import Rect
 from wagtail.models import Collection, Page, Site
+from wagtailmedia import get_media_model
 
 from course.admin.roles import COURSE_ADMINISTRATORS, MARKETERS, STUDENTS, marketing_collection, setup_roles
 from course.models import (
@@ -32,6 +35,10 @@ from lessons.models import LessonPage
 from lms_site.demo import banner, teaser
 from lms_site.demo.course import course_data
 from lms_site.demo.images import FIGURES
+
+# The demo's clips (made once with ffmpeg, see lms_site/demo/media/make_clip.sh), by file name.
+DEMO_MEDIA = Path(__file__).resolve().parents[2] / "demo" / "media"
+DEMO_CLIPS = {"intradermal-technique": "Intradermal technique (demo clip)"}
 
 # The demo's course branding (Settings → Course branding in the admin): the plugin names the
 # organisation only through this site setting.
@@ -80,10 +87,11 @@ class Command(BaseCommand):
             )
         with transaction.atomic():
             images = self.load_images()
+            clips = self.load_clips()
             starter_banner = self.load_marketing_images()
             catalogue = self.load_catalogue()
             self.load_brand()
-            course = self.load_course(catalogue, images)
+            course = self.load_course(catalogue, images, clips)
             article = self.load_article(catalogue, course, starter_banner)
             groups = {group.name: group for group in setup_roles()}  # page permissions need the pages
             if not no_users:
@@ -178,7 +186,29 @@ class Command(BaseCommand):
         brand.save()
         return brand
 
-    def load_course(self, catalogue, images):
+    def load_clips(self):
+        """The demo clips (lms_site/demo/media/) as wagtailmedia videos, with their captions as
+        documents, in the Demo collection: {key: (media, captions)}."""
+        Media = get_media_model()
+        collection = Collection.get_first_root_node().get_children().get(name="Demo")
+        clips = {}
+        for key, title in DEMO_CLIPS.items():
+            media = Media.objects.filter(collection=collection, title=title).first()
+            if media is None:
+                media = Media(title=title, collection=collection, type="video", duration=12)
+                media.width, media.height = 640, 360
+                media.file.save(f"{key}.mp4", demo_file(f"{key}.mp4"), save=False)
+                media.save()
+            captions_title = f"{title} (captions)"
+            captions = Document.objects.filter(collection=collection, title=captions_title).first()
+            if captions is None:
+                captions = Document(title=captions_title, collection=collection)
+                captions.file.save(f"{key}.vtt", demo_file(f"{key}.vtt"), save=False)
+                captions.save()
+            clips[key] = (media, captions)
+        return clips
+
+    def load_course(self, catalogue, images, clips):
         data = course_data()
         course = CoursePage.objects.child_of(catalogue).filter(slug=data["slug"]).first()
         course = self.save_page(
@@ -217,7 +247,7 @@ class Command(BaseCommand):
                     summary=lesson_data["summary"],
                     estimated_minutes=lesson_data["minutes"],
                     is_preview=lesson_data.get("preview", False),
-                    body=resolve_figures(lesson_data["body"], images),
+                    body=resolve_placeholders(lesson_data["body"], images, clips),
                 )
         return course
 
@@ -293,8 +323,13 @@ class Command(BaseCommand):
         return model.objects.get(pk=page.pk)
 
 
-def resolve_figures(stream, images):
-    """Turn ("image", {"figure": key}) placeholders into FigureBlock values, also in gated sections."""
+def demo_file(name):
+    return ContentFile((DEMO_MEDIA / name).read_bytes())
+
+
+def resolve_placeholders(stream, images, clips):
+    """Turn ("image", {"figure": key}) and ("media", {"clip": key}) placeholders into block values,
+    also in gated sections."""
     alt_texts = {figure.key: figure.alt_text for figure in FIGURES}
     resolved = []
     for name, value in stream:
@@ -304,7 +339,16 @@ def resolve_figures(stream, images):
                 "alt_text": alt_texts[value["figure"]],
                 "caption": value["caption"],
             }
+        elif name == "media":
+            media, captions = clips[value["clip"]]
+            value = {
+                "media": media,
+                "title": value["title"],
+                "captions": captions,
+                "captions_language": "en",
+                "transcript": value["transcript"],
+            }
         elif name == "gated_section":
-            value = {**value, "content": resolve_figures(value["content"], images)}
+            value = {**value, "content": resolve_placeholders(value["content"], images, clips)}
         resolved.append((name, value))
     return resolved
