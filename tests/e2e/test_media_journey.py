@@ -18,19 +18,19 @@ def test_student_plays_the_clip_leaves_and_resumes_where_they_were(page, demo):
     page.goto(VIDEO_LESSON)
     video = page.locator("video")
     expect(video).to_be_visible()
-    page.wait_for_function("document.querySelector('video').readyState >= 1")  # metadata: it plays
+    page.wait_for_function("() => document.querySelector('video').readyState >= 1")  # metadata: it plays
     assert video.evaluate("v => Math.round(v.duration)") == 12
     # The captions track loads its three cues (the track is the default one, so it is showing).
     page.wait_for_function(
-        "(() => { const t = document.querySelector('video').textTracks[0];"
-        " return t && t.mode === 'showing' && t.cues && t.cues.length === 3; })()"
+        "() => { const t = document.querySelector('video').textTracks[0];"
+        " return t && t.mode === 'showing' && t.cues && t.cues.length === 3; }"
     )
     expect(page.get_by_text("Transcript")).to_be_visible()
     expect(page.locator(".media-player__resume")).to_be_hidden()  # nothing saved yet
 
     video.evaluate("v => { v.muted = true; return v.play(); }")
     video.evaluate("v => { v.currentTime = 7.5; }")
-    page.wait_for_function("document.querySelector('video').currentTime >= 7.5")
+    page.wait_for_function("() => document.querySelector('video').currentTime >= 7.5")
     with page.expect_response(re.compile(r"/media/[^/]+/position/$")) as reported:
         video.evaluate("v => v.pause()")
     assert reported.value.status == 204
@@ -42,7 +42,8 @@ def test_student_plays_the_clip_leaves_and_resumes_where_they_were(page, demo):
     bar = page.locator(".media-player__resume")
     expect(bar).to_be_visible()
     expect(bar).to_contain_text(re.compile(r"at 0:0[789]"))
-    page.wait_for_function(f"Math.abs(document.querySelector('video').currentTime - {saved.position}) < 0.5")
+    at_saved_place = f"() => Math.abs(document.querySelector('video').currentTime - {saved.position}) < 0.5"
+    page.wait_for_function(at_saved_place)
     bar.get_by_role("button", name="Start over").click()
     expect(bar).to_be_hidden()
     assert video.evaluate("v => v.currentTime") == 0
