@@ -17,6 +17,7 @@ from course.models import Certificate, Enrollment
 from course.people import display_name
 from course.progress import next_lesson, progress_by_course, progress_for
 from course.ratelimit import CodeAttempt
+from course.records import learner_record
 from course.templating import layout_context
 
 
@@ -114,6 +115,25 @@ def enroll_view(request, course):
     if status_code == 429:
         response["Retry-After"] = str(attempt.retry_after)
     return response
+
+
+def my_progress_view(request, course):
+    """The student's record in the course ("My progress"): every lesson's completion date, quiz
+    attempts, place in its audio and video, and the last activity. For anyone who has been
+    enrolled (active, completed or expired); others go back to the course page."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    enrollment = policy.enrollment_for(request.user, course)
+    if enrollment is None or enrollment.status in (Enrollment.Status.WITHDRAWN, Enrollment.Status.PENDING):
+        messages.info(request, "Your progress shows here once you are enrolled in this course.")
+        return private_response(redirect(course.url))
+    context = {
+        "page": course,
+        "enrollment": enrollment,
+        "record": learner_record(request.user, course),
+        **layout_context(request),
+    }
+    return private_response(TemplateResponse(request, "course/my_progress.html", context).render())
 
 
 def withdraw_view(request, course):

@@ -85,6 +85,12 @@ class LessonPage(AbstractLessonPage):
 
         return complete_view(request, self)
 
+    @classmethod
+    def activity_of(cls, user, lessons):
+        from lessons.records import activity_of  # noqa: PLC0415 - the records read this module's models
+
+        return activity_of(user, lessons)
+
     @path("media/<str:block_id>/position/", name="media_position")
     def media_position_route(self, request, block_id):
         from lessons.views import media_position_view  # noqa: PLC0415 - a page hands off to its view (views import the models)

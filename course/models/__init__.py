@@ -5,7 +5,7 @@ from .articles import ArticleIndexPage, ArticlePage, ArticlePageTag
 from .branding import BrandSettings
 from .certificate import Certificate
 from .enrollment import Enrollment, LessonCompletion
-from .lesson_contract import AbstractLessonPage
+from .lesson_contract import AbstractLessonPage, LessonActivity, MediaRecord, QuizRecord
 from .pages import CourseIndexPage, CoursePage, CoursePageTag, ModulePage
 
 __all__ = [
@@ -20,6 +20,9 @@ __all__ = [
     "CourseIndexPage",
     "CoursePage",
     "Enrollment",
+    "LessonActivity",
     "LessonCompletion",
+    "MediaRecord",
     "ModulePage",
+    "QuizRecord",
 ]

@@ -7,6 +7,9 @@ through the fields and methods below. A lesson app (this project's `lessons`)
 supplies the body and implements the three methods; the defaults fail closed.
 """
 
+from dataclasses import dataclass, field
+from datetime import datetime
+
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from wagtail.contrib.routable_page.models import RoutablePageMixin
@@ -15,6 +18,41 @@ from wagtail.models import Page
 from course.reachability import ReachablePageMixin
 from course.templating import HostLayoutMixin
 from course.text import join_sentences
+
+
+@dataclass(frozen=True)
+class QuizRecord:
+    """A student's attempts at one quiz of a lesson."""
+
+    title: str
+    attempts: int
+    best: int | None  # best score, in percent
+    passed: bool
+    last_at: datetime | None
+
+
+@dataclass(frozen=True)
+class MediaRecord:
+    """Where a student is in one audio or video of a lesson."""
+
+    title: str
+    position: float | None  # seconds; None when the student has not played it
+    duration: float  # seconds; 0 when the file does not say
+    updated_at: datetime | None
+
+
+@dataclass
+class LessonActivity:
+    """What a student did in a lesson beyond completing it (`AbstractLessonPage.activity_of`)."""
+
+    quizzes: list = field(default_factory=list)  # [QuizRecord]
+    media: list = field(default_factory=list)  # [MediaRecord]
+
+    @property
+    def last_activity(self):
+        moments = [quiz.last_at for quiz in self.quizzes] + [media.updated_at for media in self.media]
+        moments = [moment for moment in moments if moment]
+        return max(moments, default=None)
 
 
 class AbstractLessonPage(HostLayoutMixin, ReachablePageMixin, RoutablePageMixin, Page):
@@ -31,6 +69,8 @@ class AbstractLessonPage(HostLayoutMixin, ReachablePageMixin, RoutablePageMixin,
       decision (search), never shown.
     - `is_gated_content_path(content_path)`: whether a reference-index path into the
       page points inside gated content (decides who may see a document or image).
+    - `activity_of(user, lessons)` (class method): what a student did in lessons of this
+      model beyond completing them (quizzes, audio and video), for the learner's record.
     """
 
     summary = models.TextField(
@@ -63,6 +103,13 @@ class AbstractLessonPage(HostLayoutMixin, ReachablePageMixin, RoutablePageMixin,
     def full_text(self):
         """All text, gated included. Default: title and summary."""
         return join_sentences([self.title, self.summary])
+
+    @classmethod
+    def activity_of(cls, user, lessons):
+        """{lesson id: LessonActivity} for `lessons` (instances of this model, bodies loaded):
+        what `user` did in them beyond completing them, in a fixed number of queries whatever
+        the number of lessons. Lessons with nothing to show may be left out. Default: nothing."""
+        return {}
 
     def is_gated_content_path(self, content_path):
         """Whether `content_path` (from Wagtail's reference index) is gated. Default: all but

@@ -322,6 +322,12 @@ class CoursePage(HostLayoutMixin, ReachablePageMixin, RoutablePageMixin, Page):
 
         return certificate_download(request, self)
 
+    @path("progress/", name="my_progress")
+    def my_progress_route(self, request):
+        from course.views import my_progress_view  # noqa: PLC0415 - a page hands off to its view (views import the models)
+
+        return my_progress_view(request, self)
+
     @path("withdraw/", name="withdraw")
     def withdraw_route(self, request):
         from course.views import withdraw_view  # noqa: PLC0415 - a page hands off to its view (views import the models)

@@ -1,0 +1,49 @@
+"""What a student did in lessons beyond completing them: quiz attempts and places in audio and
+video, for the learner's record (`AbstractLessonPage.activity_of`, shown by course/records.py)."""
+
+from django.db.models import Count, Max
+
+from course.models import LessonActivity, MediaRecord, QuizRecord
+from lessons.media import media_entries
+from lessons.models import MediaPosition, QuizAttempt
+from lessons.quiz import quizzes
+
+
+def activity_of(user, lessons):
+    """{lesson id: LessonActivity} for `lessons`: two queries, whatever their number."""
+    lessons = list(lessons)
+    ids = [lesson.pk for lesson in lessons]
+    attempts = {
+        (row["lesson_id"], row["block_id"]): row
+        for row in QuizAttempt.objects.filter(user=user, lesson_id__in=ids)
+        .values("lesson_id", "block_id")
+        .annotate(attempts=Count("pk"), best=Max("score"), passed=Max("passed"), last_at=Max("created_at"))
+    }
+    rows = MediaPosition.objects.filter(user=user, lesson_id__in=ids)
+    positions = {(row.lesson_id, row.block_id): row for row in rows}
+    result = {}
+    for lesson in lessons:
+        activity = LessonActivity()
+        for child in quizzes(lesson):
+            row = attempts.get((lesson.pk, child.id))
+            activity.quizzes.append(
+                QuizRecord(
+                    title=child.value["title"],
+                    attempts=row["attempts"] if row else 0,
+                    best=row["best"] if row else None,
+                    passed=bool(row and row["passed"]),
+                    last_at=row["last_at"] if row else None,
+                )
+            )
+        for entry in media_entries(lesson):
+            row = positions.get((lesson.pk, entry.block_id))
+            activity.media.append(
+                MediaRecord(
+                    entry.value["title"],
+                    row.position if row else None,
+                    entry.duration,
+                    row.updated_at if row else None,
+                )
+            )
+        result[lesson.pk] = activity
+    return result
