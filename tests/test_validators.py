@@ -21,7 +21,16 @@ from whitenoise.compress import Compressor
 
 from course.models import BrandSettings, Certificate, Enrollment
 from tests.accounts import confirm_address
-from tests.factories import enroll_as, make_article, make_course, make_index, make_user, png_bytes, teaser
+from tests.factories import (
+    client_for,
+    enroll_as,
+    make_article,
+    make_course,
+    make_index,
+    make_user,
+    png_bytes,
+    teaser,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -143,6 +152,13 @@ def test_account_pages_of_a_logged_in_user_parse_without_errors(db):
     client = Client()
     client.force_login(user)
     for url in ("/accounts/email/", "/accounts/password/change/"):
+        assert_valid_html(get(url, client), url)
+
+
+def test_a_students_video_lesson_and_record_parse_without_errors(personas, media_course):
+    client = client_for(personas["enrolled"])
+    members = media_course.lessons[1]
+    for url in (members.url, media_course.lessons[0].url, f"{media_course.url}progress/"):
         assert_valid_html(get(url, client), url)
 
 
