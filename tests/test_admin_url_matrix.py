@@ -17,13 +17,10 @@ from django.urls import reverse
 from course.admin.permissions import enrollment_policy
 from course.admin.roles import COURSE_ADMINISTRATORS, MARKETERS, administrators_of, setup_roles
 from course.models import Enrollment
+from tests.admin_outcomes import DENIED, LOGIN, MISSING, OK, outcome
 from tests.factories import body_of, client_for, enroll_as, make_user
 
 OTHER_STUDENT_CANARY = "zqothercoursestudent"
-
-# What a role gets: the page (200), a refusal (403, or Wagtail's redirect to the dashboard),
-# a redirect to the login page (anonymous), or "not found" (404).
-OK, DENIED, LOGIN, MISSING = "ok", "denied", "login", "missing"
 
 
 @pytest.fixture
@@ -135,18 +132,6 @@ ROLES = [
     "superuser",
 ]
 SEES_OTHER_COURSE = {"course_administrators", "superuser"}
-
-
-def outcome(response):
-    if response.status_code == 200:
-        return OK
-    if response.status_code == 404:
-        return MISSING
-    if response.status_code == 403:
-        return DENIED
-    if response.status_code == 302:
-        return LOGIN if response.url.startswith(reverse("wagtailadmin_login")) else DENIED
-    return f"HTTP {response.status_code}"
 
 
 def test_the_matrix_covers_every_registered_enrollment_url():

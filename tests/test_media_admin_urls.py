@@ -19,10 +19,10 @@ from course.admin.roles import (
     course_collection,
     setup_roles,
 )
+from tests.admin_outcomes import DENIED, LOGIN, OK, outcome
 from tests.factories import body_of, client_for, make_media, make_user
 
 OTHER_MEDIA_CANARY = "zqothercollectionclip"
-OK, DENIED, LOGIN = "ok", "denied", "login"
 
 
 @pytest.fixture
@@ -81,16 +81,6 @@ URLS = {
     "media_usage (other)": (media_url("media_usage", "other"), STAFF),
 }
 SEES_OTHER_COLLECTION = {"course_administrators", "superuser"}
-
-
-def outcome(response):
-    if response.status_code == 200:
-        return OK
-    if response.status_code == 403:
-        return DENIED
-    if response.status_code == 302:
-        return LOGIN if response.url.startswith(reverse("wagtailadmin_login")) else DENIED
-    return f"HTTP {response.status_code}"
 
 
 def test_the_matrix_covers_every_registered_media_url():
