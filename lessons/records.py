@@ -1,7 +1,7 @@
 """What a student did in lessons beyond completing them: quiz attempts and places in audio and
 video, for the learner's record (`AbstractLessonPage.activity_of`, shown by course/records.py)."""
 
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q
 
 from course.models import LessonActivity, MediaRecord, QuizRecord
 from lessons.media import media_entries
@@ -17,7 +17,12 @@ def activity_of(user, lessons):
         (row["lesson_id"], row["block_id"]): row
         for row in QuizAttempt.objects.filter(user=user, lesson_id__in=ids)
         .values("lesson_id", "block_id")
-        .annotate(attempts=Count("pk"), best=Max("score"), passed=Max("passed"), last_at=Max("created_at"))
+        .annotate(
+            attempts=Count("pk"),
+            best=Max("score"),
+            passes=Count("pk", filter=Q(passed=True)),  # PostgreSQL has no MAX of booleans
+            last_at=Max("created_at"),
+        )
     }
     rows = MediaPosition.objects.filter(user=user, lesson_id__in=ids)
     positions = {(row.lesson_id, row.block_id): row for row in rows}
@@ -31,7 +36,7 @@ def activity_of(user, lessons):
                     title=child.value["title"],
                     attempts=row["attempts"] if row else 0,
                     best=row["best"] if row else None,
-                    passed=bool(row and row["passed"]),
+                    passed=bool(row and row["passes"]),
                     last_at=row["last_at"] if row else None,
                 )
             )
