@@ -21,11 +21,11 @@ from operator import or_
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Q
 from wagtail.models import Page, get_page_models
 
 from course import conf
+from course.cache_versions import move_on
 from course.models.lesson_contract import AbstractLessonPage
 
 
@@ -167,30 +167,14 @@ def structure_key(course_pk):
     return structure_keys([course_pk])[course_pk]
 
 
-def _move_on(key):
-    if not cache.add(key, 1, timeout=None):
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between the two calls
-            cache.set(key, 1, timeout=None)
-
-
 def forget_structures(course_pks):
     """Make the cached structure of these courses stale, now and once the change commits."""
-    course_pks = list(course_pks)
-
-    def move_on():
-        for pk in course_pks:
-            _move_on(_version_key(pk))
-
-    move_on()
-    transaction.on_commit(move_on)
+    move_on(_version_key(pk) for pk in course_pks)
 
 
 def forget_all_structures():
     """Make every cached structure stale (a site's hostname, port or root page changed)."""
-    _move_on(GENERATION_KEY)
-    transaction.on_commit(lambda: _move_on(GENERATION_KEY))
+    move_on([GENERATION_KEY])
 
 
 def _outline_page(page):

@@ -16,11 +16,11 @@ cached root page decides nothing about access.
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.http.request import split_domain_port
 from wagtail.models import Site
 
 from course import conf
+from course.cache_versions import move_on
 
 # Every cached site is stored under a key naming this generation; a change to a site or to a
 # site's root page moves it on, so nobody reads an entry written before the change again.
@@ -43,16 +43,7 @@ def _hosts_are_listed():
 
 def forget_sites():
     """Make every cached site stale, now and once the change commits."""
-
-    def move_on():
-        if not cache.add(GENERATION_KEY, 1, timeout=None):
-            try:
-                cache.incr(GENERATION_KEY)
-            except ValueError:  # expired between the two calls
-                cache.set(GENERATION_KEY, 1, timeout=None)
-
-    move_on()
-    transaction.on_commit(move_on)
+    move_on([GENERATION_KEY])
 
 
 def cached_site_for(request):
