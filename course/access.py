@@ -96,11 +96,10 @@ def course_of(page):
         return None
     lineage = Lineage.of(page)
     if lineage is not None:
-        # Pages below a course show its title and links, not its long text: leave that unread.
+        # Pages below a course show its title and links, not its long text: leave that unread,
+        # and take the rest from the cache beside the course's outline.
         course_pks = lineage.pks_of(CoursePage)
-        return (
-            CoursePage.objects.defer_streamfields().filter(pk=course_pks[-1]).first() if course_pks else None
-        )
+        return CoursePage.from_cache(course_pks[-1]) if course_pks else None
     return CoursePage.objects.ancestor_of(page).first()
 
 

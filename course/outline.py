@@ -15,6 +15,7 @@ decided fresh per request, in course/access.py).
 """
 
 import datetime
+import uuid
 from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
@@ -210,14 +211,47 @@ def read_structure(course):
     return structure
 
 
-def course_structure(course):
-    """The course's structure from the cache, read from the tree on a miss."""
+def _build(structure):
+    """(modules, lessons, {lesson id: index}) of `OutlineModule`/`OutlineLesson` from a structure."""
+    modules, lessons = [], []
+    for module_page, lesson_pages in structure:
+        if not lesson_pages:
+            continue
+        module = OutlineModule(page=module_page, number=len(modules) + 1)
+        modules.append(module)
+        for lesson_page in lesson_pages:
+            lesson = OutlineLesson(page=lesson_page, module=module, number=len(lessons) + 1)
+            module.lessons.append(lesson)
+            lessons.append(lesson)
+    return modules, lessons, {lesson.page.pk: i for i, lesson in enumerate(lessons)}
+
+
+# Outlines built in this process, by the versioned key of their structure, with the token the
+# cache holds beside that structure: a lesson request then neither unpickles nor rebuilds a long
+# course's outline. A change moves the key on; an entry the cache has dropped or replaced (a new
+# token, also after the cache was flushed) is built again. Read-only once built.
+_built_outlines = {}
+BUILT_OUTLINES_KEPT = 256
+
+
+def built_outline(course):
+    """(modules, lessons, {lesson id: index}) of the course as it is now (see `_built_outlines`)."""
     key = structure_key(course.pk)
-    structure = cache.get(key)
+    token_key = f"{key}:token"
+    token = cache.get(token_key)
+    found = _built_outlines.get(key)
+    if token is not None and found is not None and found[0] == token:
+        return found[1]
+    structure = cache.get(key) if token is not None else None
     if structure is None:
         structure = read_structure(course)
-        cache.set(key, structure, structure_timeout())
-    return structure
+        token = uuid.uuid4().hex
+        cache.set_many({key: structure, token_key: token}, structure_timeout())
+    built = _build(structure)
+    if len(_built_outlines) >= BUILT_OUTLINES_KEPT:
+        _built_outlines.clear()
+    _built_outlines[key] = (token, built)
+    return built
 
 
 class CourseOutline:
@@ -227,18 +261,7 @@ class CourseOutline:
 
     def __init__(self, course):
         self.course = course
-        self.modules = []
-        self.lessons = []
-        for module_page, lesson_pages in course_structure(course):
-            if not lesson_pages:
-                continue
-            module = OutlineModule(page=module_page, number=len(self.modules) + 1)
-            self.modules.append(module)
-            for lesson_page in lesson_pages:
-                lesson = OutlineLesson(page=lesson_page, module=module, number=len(self.lessons) + 1)
-                module.lessons.append(lesson)
-                self.lessons.append(lesson)
-        self._lesson_index = {lesson.page.pk: i for i, lesson in enumerate(self.lessons)}
+        self.modules, self.lessons, self._lesson_index = built_outline(course)
 
     @property
     def minutes(self):

@@ -38,14 +38,19 @@ def lesson_ids(outline):
 
 
 def progress_for(user, course):
-    """Progress of `user` in `course`, from the course outline and one completion query."""
+    """Progress of `user` in `course`, from the course outline and one completion query.
+
+    The query asks for the student's completions under the course's tree path rather than for
+    each lesson by id: its cost follows the student's completions, not the course's size (this
+    runs on every lesson request); the outline's live lessons then keep the ones that count."""
     ids = lesson_ids(course.outline)
     if not user.is_authenticated or not ids:
         return Progress(total=len(ids), completed_ids=set())
-    rows = LessonCompletion.objects.filter(user=user, lesson_id__in=ids).values_list(
+    live = set(ids)
+    rows = LessonCompletion.objects.filter(user=user, lesson__path__startswith=course.path).values_list(
         "lesson_id", "completed_at"
     )
-    completed = dict(rows)
+    completed = {pk: at for pk, at in rows if pk in live}
     return Progress(
         total=len(ids), completed_ids=set(completed), last_activity=max(completed.values(), default=None)
     )

@@ -12,7 +12,15 @@ The result is Wagtail's: the same page and arguments, the same 404s. A page on t
 whose model routes differently (its own `route()`, or a routable page whose sub-route
 matches the rest of the path) gets the rest of the path, as Wagtail would hand it over.
 Nothing is cached: the rows are read fresh in every request.
+
+Above a catalogue, a school's own pages are routed by Wagtail, a query or two per page. When
+the request's site says where its catalogues are (`CataloguePlace`, kept with the cached site by
+course/site_cache.py), `route_through_host` reads those host pages in the same single query and
+routes through them as `Page.route` would, provided each routes the plain way; anything else is
+left to Wagtail.
 """
+
+from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
@@ -36,6 +44,17 @@ def _passes_through(model, row, remaining):
             return True
         return False
     return False  # a route() of its own: it decides
+
+
+@dataclass(frozen=True)
+class CataloguePlace:
+    """Where a catalogue sits in the tree: enough to route below it before loading it."""
+
+    pk: int
+    path: str
+    depth: int
+    url_path: str
+    page: Page | None = None  # the catalogue's specific object, when kept with the place
 
 
 def lineage_rows(page, path_components):
@@ -68,6 +87,50 @@ def route_below(page, request, path_components, child_models):
     slug, a page that moved while being read): the caller then routes the Wagtail way.
     """
     rows, prefixes = lineage_rows(page, path_components)
+    return _follow_chain(page, rows, prefixes, request, path_components, child_models)
+
+
+def route_through_host(root, place, request, path_components, child_models):
+    """Route `path_components` (from the site's root page `root`) to or below the catalogue at
+    `place` in two queries, instead of Wagtail's one or two per host page above the catalogue.
+
+    Returns None, for the caller to route the Wagtail way, unless the path runs through
+    `place`, `root` and every host page between route the plain `Page.route` way, and the
+    rows read confirm that `place` is still where it was (moved or renamed pages fall back).
+    """
+    relative = place.url_path[len(root.url_path) :] if place.url_path.startswith(root.url_path) else None
+    steps = [slug for slug in (relative or "").split("/") if slug]
+    if (
+        not steps
+        or not place.path.startswith(root.path)
+        or list(path_components[: len(steps)]) != steps
+        or type(root).route is not Page.route
+    ):
+        return None
+    below = list(path_components[len(steps) :])
+    rows, prefixes = lineage_rows(place, below)
+    host = [(row, url_path) for row, url_path in rows if root.depth < row.depth < place.depth]
+    at_place = [url_path for row, url_path in rows if row.pk == place.pk and row.path == place.path]
+    if at_place != [place.url_path] or len(host) != place.depth - root.depth - 1:
+        return None
+    for row, _ in host:
+        model = ContentType.objects.get_for_id(row.content_type_id).model_class()
+        if model is None or model.route is not Page.route:
+            return None
+    if below:
+        return _follow_chain(place, rows, prefixes, request, below, child_models)
+    # The catalogue itself: its row is the last one read.
+    catalogue = place.page
+    if catalogue is None:
+        model = ContentType.objects.get_for_id(rows[-1][0].content_type_id).model_class()
+        catalogue = model.objects.filter(pk=place.pk).first() if model is not None else None
+    if catalogue is None:
+        return None
+    Lineage(tuple(row for row, _ in rows)).attach(catalogue)
+    return catalogue.route(request, [])
+
+
+def _follow_chain(page, rows, prefixes, request, path_components, child_models):
     ancestors = [row for row, _ in rows if row.depth <= page.depth]
     below = [(row, url_path) for row, url_path in rows if row.depth > page.depth]
     if not ancestors or ancestors[-1].pk != page.pk:

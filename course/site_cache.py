@@ -12,15 +12,27 @@ this runs). When ALLOWED_HOSTS has a wildcard, only a site found by its own host
 so made-up host names falling back to the default site cannot fill the cache.
 Reachability and view restrictions are read fresh while routing (course/routing.py): the
 cached root page decides nothing about access.
+
+The entry also says where the site's catalogues sit below its root page (`CataloguePlace`), so a
+request for a course, lesson or article under a school's own pages is routed through them in the
+catalogue's two queries (`course.routing.route_through_host`), before Wagtail's serve view routes
+one host page at a time. A place gone stale (a page renamed or moved since) is noticed in those
+rows and left to Wagtail.
 """
+
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+from django.http import Http404
 from django.http.request import split_domain_port
+from wagtail import views as wagtail_views
 from wagtail.models import Site
 
 from course import conf
 from course.cache_versions import move_on
+from course.models import CourseIndexPage
+from course.routing import CataloguePlace, route_through_host
 
 # Every cached site is stored under a key naming this generation; a change to a site or to a
 # site's root page moves it on, so nobody reads an entry written before the change again.
@@ -32,8 +44,22 @@ def site_cache_timeout():
     return conf.shared_cache_timeout(24 * 60 * 60)
 
 
+@dataclass(frozen=True)
+class CachedSite:
+    site: Site  # with its root page's specific object loaded
+    catalogues: tuple  # CataloguePlace of each catalogue below the root page, deepest first
+
+
 def _site_key(generation, hostname, port):
     return f"pinewood:site:{generation}:{hostname}:{port}"
+
+
+def catalogue_places(root):
+    """Where the catalogues below `root` (not `root` itself) sit, each with its page (public, like
+    the root page kept beside it), deepest first."""
+    catalogues = CourseIndexPage.objects.filter(path__startswith=root.path, depth__gt=root.depth)
+    places = [CataloguePlace(page.pk, page.path, page.depth, page.url_path, page) for page in catalogues]
+    return tuple(sorted(places, key=lambda place: -place.depth))
 
 
 def _hosts_are_listed():
@@ -47,19 +73,38 @@ def forget_sites():
 
 
 def cached_site_for(request):
-    """The site Wagtail would find for `request`, from the cache when it is there."""
+    """The site Wagtail would find for `request` with its catalogues' places (a `CachedSite`),
+    from the cache when it is there; None when no site answers."""
     hostname = split_domain_port(request.get_host())[0]
     port = request.get_port()
     generation = cache.get(GENERATION_KEY, 0)
     key = _site_key(generation, hostname, port)
-    site = cache.get(key)
-    if site is not None:
-        return site
+    entry = cache.get(key)
+    if isinstance(entry, CachedSite):
+        return entry
     site = Site.find_for_request(request)
-    if site is not None and (site.hostname == hostname or _hosts_are_listed()):
-        site.root_page.specific  # noqa: B018 - loaded now so the cached copy routes without a query
-        cache.set(key, site, site_cache_timeout())
-    return site
+    if site is None:
+        return None
+    # Loaded now so the cached copy routes without a query.
+    entry = CachedSite(site, catalogue_places(site.root_page.specific))
+    if site.hostname == hostname or _hosts_are_listed():
+        cache.set(key, entry, site_cache_timeout())
+    return entry
+
+
+def route_to_catalogue(request, entry, path):
+    """Wagtail's route for `path` when it leads to or below one of the site's catalogues
+    (`route_through_host`), else None for Wagtail to route."""
+    if getattr(settings, "WAGTAIL_I18N_ENABLED", False):
+        return None  # Wagtail routes from the root page's translation for the request's language
+    components = [component for component in path.split("/") if component]
+    root = entry.site.root_page.specific
+    child_models = tuple(CourseIndexPage.clean_subpage_models())
+    for place in entry.catalogues:
+        routed = route_through_host(root, place, request, components, child_models)
+        if routed is not None:
+            return routed
+    return None
 
 
 class CachedSiteMiddleware:
@@ -72,5 +117,23 @@ class CachedSiteMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        request._wagtail_site = cached_site_for(request)
+        entry = cached_site_for(request)
+        request._wagtail_site = entry.site if entry is not None else None
+        request._pinewood_site = entry
         return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        """Route a page under a catalogue here; Wagtail's serve view then uses the result, which
+        `Page.route_for_request` documents it keeps in `request._wagtail_route_for_request`."""
+        entry = getattr(request, "_pinewood_site", None)
+        if view_func is not wagtail_views.serve or entry is None or not entry.catalogues:
+            return None
+        path = view_args[0] if view_args else view_kwargs.get("path", "")
+        try:
+            routed = route_to_catalogue(request, entry, path)
+        except Http404:
+            request._wagtail_route_for_request = None
+            return None
+        if routed is not None:
+            request._wagtail_route_for_request = routed
+        return None

@@ -1,11 +1,12 @@
 """Keep the cached sites (course/site_cache.py) true to the database: saving or deleting a
-site, or publishing, unpublishing, saving, moving or deleting a page that is a site's root,
-drops every cached site."""
+site, or publishing, unpublishing, saving, moving or deleting a page that is a site's root, a
+catalogue or a page above one (its slug is in the catalogue's URL), drops every cached site."""
 
 from django.db.models.signals import post_delete, post_save
 from wagtail.models import Site, get_page_models
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from course.models import CourseIndexPage
 from course.signal_handlers import content_unchanged
 from course.site_cache import forget_sites
 
@@ -17,7 +18,10 @@ def site_changed(sender, instance, **kwargs):
 def page_changed(sender, instance, **kwargs):
     if kwargs.get("raw") or content_unchanged(kwargs.get("update_fields")):
         return  # a fixture load, or a draft saved: the live page is as it was
-    if Site.objects.filter(root_page_id=instance.pk).exists():
+    if (
+        Site.objects.filter(root_page_id=instance.pk).exists()
+        or CourseIndexPage.objects.filter(path__startswith=instance.path).exists()
+    ):
         forget_sites()
 
 

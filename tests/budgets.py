@@ -2,22 +2,23 @@
 
 # The request's site and its root page come from Django's cache (course/site_cache.py), as do the
 # site's course branding (course.models.branding, shared with the host's {% get_settings %}) and
-# the course outline's structure (course/outline.py): none costs a query once cached.
+# the course outline's structure (course/outline.py) with the course page a lesson belongs to
+# (`CoursePage.from_cache`): none costs a query once cached.
 # Below the catalogue, routing reads the page's ancestors and the page in two queries, whatever the
 # depth, and those rows answer reachability and, unless one is set, view restrictions
-# (course/routing.py, course/reachability.py).
-# An enrolled student's open lesson: routing (2), session, user, the course, the student's
-# permissions (one query with the demo host's backend, lms_site/auth.py; shared with its user
-# bar), enrollment, completions.
-LESSON_PAGE_MAX_QUERIES = 8
+# (course/routing.py, course/reachability.py); host pages above the catalogue add none.
+# An enrolled student's open lesson: routing (2), session, user, the student's permissions (one
+# query with the demo host's backend, lms_site/auth.py; shared with its user bar), enrollment,
+# completions. A quiz on the lesson adds the student's attempts.
+LESSON_PAGE_MAX_QUERIES = 7
 # A lesson the sequence still locks reads whether the previous one is complete, then the student's
 # ticks for the outline: one more.
 LOCKED_LESSON_EXTRA_QUERIES = 1
 # A lesson that shows images decides once which of them it shows publicly (static URLs) and which
 # get signed ones: a fixed 6 queries, whatever the number of images (course.access.public_images_of).
 LESSON_PAGE_IMAGE_QUERIES = 6
-# An enrolled student's course page: the lesson's minus the lesson itself, plus the course's
-# specific row loaded by routing.
+# An enrolled student's course page: routing (2: the ancestors, the course's specific row),
+# session, user, permissions, enrollment, completions, and the catalogue for its breadcrumb.
 COURSE_PAGE_MAX_QUERIES = 8
 # The catalogue (course/catalogue.py): the page's reachability and view restrictions (one query),
 # the index of listed courses with their tags (filters, topics and page count), the page's

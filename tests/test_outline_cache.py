@@ -128,3 +128,30 @@ def test_a_process_local_cache_keeps_structures_for_seconds_only(settings):
     assert structure_timeout() == LOCAL_CACHE_MAX_TIMEOUT
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "x"}}
     assert structure_timeout() == 3600
+
+
+def test_a_flushed_cache_is_never_answered_from_an_outline_built_before(catalogue):
+    """Each process keeps built outlines by versioned key; a flush resets the versions, so the
+    token kept beside the structure (gone with the flush) must make it build again."""
+    course, lessons = make_course(catalogue, "Flushed", modules=1, lessons=2)
+    client = student_client(course)
+    cache.clear()  # versions start again from nothing, as after every flush
+    assert "Lesson 1.2" in client.get(lessons[0].url).content.decode()
+    Page.objects.filter(pk=lessons[1].pk).update(title="Renamed behind the cache's back")
+    cache.clear()  # the same versions, so the same keys, as before
+    html = client.get(lessons[0].url).content.decode()
+    assert "Renamed behind the cache&#x27;s back" in html and "Lesson 1.2" not in html
+
+
+def test_a_published_course_setting_applies_on_the_next_lesson_request(catalogue):
+    """The course page a lesson request uses comes from the cache beside the outline; publishing
+    the course drops it with the outline."""
+    course, lessons = make_course(catalogue, "Later in sequence", modules=1, lessons=2)
+    client = student_client(course)
+    assert client.get(lessons[1].url).status_code == 200
+    course.sequential = True
+    course.title = "Now taken in order"
+    course.save_revision().publish()
+    html = client.get(lessons[1].url).content.decode()
+    assert "Now taken in order" in html
+    assert "Lessons in this course open one after another." in html

@@ -2,13 +2,18 @@
 ancestors read on the way still decide reachability and view restrictions."""
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group
+from django.db import connection
 from django.http import Http404
-from django.test import RequestFactory
-from wagtail.models import Page, PageViewRestriction
+from django.test import RequestFactory, override_settings
+from django.test.utils import CaptureQueriesContext
+from wagtail.models import Page, PageViewRestriction, Site
 
-from course.models import CourseIndexPage, ModulePage
+from course.models import CourseIndexPage, CoursePage, ModulePage
+from course.routing import CataloguePlace, route_through_host
 from lessons.models import LessonPage
+from tests.budgets import CATALOGUE_MAX_QUERIES, LESSON_PAGE_MAX_QUERIES
 from tests.canaries import BODY_CANARY
 from tests.factories import (
     client_for,
@@ -143,3 +148,154 @@ def test_a_group_restriction_on_the_course_keeps_out_students_outside_the_group(
     assert response.status_code in (302, 403)
     student.groups.add(group)
     assert BODY_CANARY in client.get(lesson.url).content.decode()
+
+
+# Below a school's own pages: the site's root is a host page, the catalogue two levels down. The
+# cached site knows where its catalogues are (course/site_cache.py), so such a request is routed
+# through the host pages in the catalogue's own two queries (course.routing.route_through_host).
+
+
+@pytest.fixture
+def school(db):
+    home = Page.get_first_root_node().add_child(instance=Page(title="School", slug="school-home"))
+    Site.objects.update_or_create(
+        is_default_site=True,
+        defaults={"hostname": "localhost", "port": 80, "root_page": home, "site_name": "School"},
+    )
+    shelf = publish(home, Page(title="Learning", slug="learning"))
+    catalogue = publish(shelf, CourseIndexPage(title="Courses", slug="courses", intro="All our courses."))
+    course, lessons = make_course(
+        catalogue,
+        "Hosted course",
+        slug="hosted-course",
+        modules=1,
+        lessons=2,
+        body=[("paragraph", f"<p>{BODY_CANARY}</p>")],
+    )
+    make_article(make_index(catalogue), "An article")
+    student = make_user("school-student")
+    enroll_as(student, course)
+    return home, shelf, catalogue, lessons, student
+
+
+SCHOOL_PATHS = [
+    "/learning/",
+    "/learning/courses/",
+    "/learning/courses/hosted-course/",
+    "/learning/courses/hosted-course/enroll/",
+    "/learning/courses/hosted-course/module-1/",
+    "/learning/courses/hosted-course/module-1/lesson-1-1/",
+    "/learning/courses/hosted-course/module-1/lesson-1-1/complete/",
+    "/learning/courses/hosted-course/module-1/nope/",
+    "/learning/courses/hosted-course/nope/",
+    "/learning/courses/nope/",
+    "/learning/courses/articles/",
+    "/learning/courses/articles/an-article/",
+    "/learning/nope/",
+    "/courses/hosted-course/",
+]
+
+
+def answer(user, path):
+    response = client_for(user).get(path)
+    return response.status_code, BODY_CANARY in response.content.decode()
+
+
+@pytest.mark.parametrize("path", SCHOOL_PATHS)
+def test_pages_below_host_pages_answer_as_wagtail_routes_them(school, path):
+    *_, student = school
+    shortcut = [answer(user, path) for user in (None, student)]
+    without = [entry for entry in settings.MIDDLEWARE if entry != "course.site_cache.CachedSiteMiddleware"]
+    with override_settings(MIDDLEWARE=without):
+        assert [answer(user, path) for user in (None, student)] == shortcut
+
+
+def queries_of(client, url):
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return [query["sql"] for query in queries.captured_queries]
+
+
+def test_host_pages_above_the_catalogue_cost_no_query_of_their_own(school):
+    *_, catalogue, lessons, student = school
+    lesson_queries = queries_of(client_for(student), lessons[0].url)
+    catalogue_queries = queries_of(client_for(None), catalogue.url)
+    assert len(lesson_queries) <= LESSON_PAGE_MAX_QUERIES
+    assert len(catalogue_queries) <= CATALOGUE_MAX_QUERIES
+    # Wagtail's routing asks for each child by slug; none of that is left.
+    assert not [sql for sql in lesson_queries + catalogue_queries if '"slug" =' in sql]
+
+
+def test_a_renamed_host_page_moves_the_lessons_on_the_next_request(school):
+    _, shelf, _, lessons, student = school
+    client = client_for(student)
+    old_url = lessons[0].url
+    assert BODY_CANARY in client.get(old_url).content.decode()
+    shelf.slug = "study"
+    shelf.save_revision().publish()
+    new_url = Page.objects.get(pk=lessons[0].pk).url
+    assert new_url.startswith("/study/courses/")
+    assert client.get(old_url).status_code == 404
+    assert BODY_CANARY in client.get(new_url).content.decode()
+
+
+def test_a_moved_catalogue_routes_at_its_new_place_on_the_next_request(school):
+    home, _, catalogue, lessons, student = school
+    client = client_for(student)
+    old_url = lessons[0].url
+    assert client.get(old_url).status_code == 200
+    other = publish(home, Page(title="Other shelf", slug="other"))
+    Page.objects.get(pk=catalogue.pk).move(other, pos="last-child")
+    new_url = Page.objects.get(pk=lessons[0].pk).url
+    assert new_url.startswith("/other/courses/")
+    moved = client.get(old_url)  # Wagtail's redirects app sends the old address on
+    assert moved.status_code == 404 or moved.headers["Location"] == new_url
+    assert BODY_CANARY in client.get(new_url).content.decode()
+
+
+def test_an_unpublished_host_page_hides_the_lessons_below_it(school):
+    _, shelf, _, lessons, student = school
+    client = client_for(student)
+    assert client.get(lessons[0].url).status_code == 200
+    shelf.unpublish()
+    response = client.get(lessons[0].url)
+    assert response.status_code == 404 and BODY_CANARY not in response.content.decode()
+
+
+def test_a_password_on_a_host_page_still_guards_the_lessons_below_it(school):
+    _, shelf, _, lessons, student = school
+    client = client_for(student)
+    client.get(lessons[0].url)  # the site and its catalogues are cached before the restriction
+    PageViewRestriction.objects.create(page=shelf, restriction_type="password", password="s3cret-pw")
+    html = client.get(lessons[0].url).content.decode()
+    assert BODY_CANARY not in html and 'name="password"' in html
+
+
+def test_a_host_page_that_routes_its_own_way_is_left_to_wagtail(school):
+    home, shelf, catalogue, lessons, student = school
+    request = RequestFactory().get(lessons[0].url)
+    catalogue = CourseIndexPage.objects.get(pk=catalogue.pk)
+    place = CataloguePlace(catalogue.pk, catalogue.path, catalogue.depth, catalogue.url_path)
+    components = [part for part in lessons[0].url.split("/") if part]
+    child_models = tuple(CourseIndexPage.clean_subpage_models())
+    routed = route_through_host(home, place, request, components, child_models)
+    assert routed is not None and routed[0].pk == lessons[0].pk
+
+    class RoutesItsOwnWay:  # a host home page with a route() of its own
+        path, depth, url_path = home.path, home.depth, home.url_path
+
+        def route(self, request, path_components):
+            raise Http404
+
+    assert route_through_host(RoutesItsOwnWay(), place, request, components, child_models) is None
+    # A routable page (its own route()) between the root and the catalogue: Wagtail's way too.
+    routable = publish(home, CoursePage(title="Routable shelf", slug="routable", summary="A shelf."))
+    Page.objects.get(pk=catalogue.pk).move(routable, pos="last-child")
+    catalogue = CourseIndexPage.objects.get(pk=catalogue.pk)
+    place = CataloguePlace(catalogue.pk, catalogue.path, catalogue.depth, catalogue.url_path)
+    lesson_url = Page.objects.get(pk=lessons[0].pk).url
+    components = [part for part in lesson_url.split("/") if part]
+    assert route_through_host(home, place, request, components, child_models) is None
+    assert BODY_CANARY in client_for(student).get(lesson_url).content.decode()

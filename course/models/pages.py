@@ -8,6 +8,7 @@ never names.
 """
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import translation
@@ -27,7 +28,7 @@ from course.cache_headers import public_when_anonymous
 from course.models.articles import ArticleIndexPage, ArticlePage
 from course.models.branding import brand_for
 from course.models.lesson_contract import AbstractLessonPage
-from course.outline import CourseOutline
+from course.outline import CourseOutline, structure_key, structure_timeout
 from course.reachability import ReachablePageMixin
 from course.routing import route_below
 from course.templating import HostLayoutMixin
@@ -283,6 +284,20 @@ class CoursePage(HostLayoutMixin, ReachablePageMixin, RoutablePageMixin, Page):
         if outline.modules:
             data["syllabusSections"] = [syllabus_section(module) for module in outline.modules]
         return data
+
+    @classmethod
+    def from_cache(cls, pk):
+        """The course `pk`, stream fields left unread, from Django's cache beside its outline (the
+        same versioned key, so each change that drops the outline drops it too), else from the
+        database; None if there is no such course. For requests below the course (lessons,
+        modules), which need its settings, title and URL, not its long text."""
+        key = f"{structure_key(pk)}:page"
+        course = cache.get(key)
+        if not isinstance(course, cls):
+            course = cls.objects.defer_streamfields().filter(pk=pk).first()
+            if course is not None:
+                cache.set(key, course, structure_timeout())
+        return course
 
     @property
     def outline(self):
