@@ -160,3 +160,23 @@ def issue_certificate(enrollment):
             return certificate, True
     except IntegrityError:
         return Certificate.objects.get(enrollment=enrollment), False
+
+
+def complete_on_behalf(enrollment, lesson):
+    """Complete `lesson` for the enrollment's student, as an administrator overriding the lesson's
+    own requirements (quizzes, watching): the student's "Mark complete" path without its checks,
+    so course completion, the certificate and its email follow as they would for the student.
+    Returns (completion created, certificate or None)."""
+    _, created = mark_complete(enrollment.user, lesson)
+    return created, complete_course_if_done(enrollment)
+
+
+def reset_lesson(user, lesson):
+    """Let `user` start `lesson` (an `AbstractLessonPage`) afresh: their completion goes, and what
+    they did in it through the lesson contract (`reset_activity`), in one transaction. A completed
+    course stays completed and its certificate valid, as a certificate stays its holder's.
+    Returns (completion removed, lesson records removed)."""
+    with transaction.atomic():
+        removed, _ = LessonCompletion.objects.filter(user=user, lesson=lesson).delete()
+        records = type(lesson).reset_activity(user, [lesson])
+    return bool(removed), records

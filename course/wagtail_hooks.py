@@ -7,6 +7,7 @@ from wagtail.snippets.models import register_snippet
 
 from course.admin.actions import BULK_ACTIONS
 from course.admin.enrollments import EnrollmentViewSet
+from course.admin.learner_records import register_log_actions
 from course.admin.marketing import add_marketing_panel
 from course.admin.panels import add_enrollment_panels
 from course.admin.permissions import enrollment_policy
@@ -28,6 +29,8 @@ hooks.register("register_admin_urls", report_urls)
 hooks.register("register_reports_menu_item", reports_menu_item)
 hooks.register("construct_homepage_panels", add_enrollment_panels)
 hooks.register("construct_homepage_panels", add_marketing_panel)
+# Resetting a lesson and completing it on a student's behalf, in the enrollment's history.
+hooks.register("register_log_actions", register_log_actions)
 
 # Deleting a lesson can complete students' courses.
 hooks.register("after_delete_page", after_page_deleted)

@@ -91,6 +91,18 @@ class LessonPage(AbstractLessonPage):
 
         return activity_of(user, lessons)
 
+    @classmethod
+    def gradebook_of(cls, user_ids, lessons):
+        from lessons.records import gradebook_of  # noqa: PLC0415 - the records read this module's models
+
+        return gradebook_of(user_ids, lessons)
+
+    @classmethod
+    def reset_activity(cls, user, lessons):
+        from lessons.records import reset_activity  # noqa: PLC0415 - the records read this module's models
+
+        return reset_activity(user, lessons)
+
     @path("media/<str:block_id>/position/", name="media_position")
     def media_position_route(self, request, block_id):
         from lessons.views import media_position_view  # noqa: PLC0415 - a page hands off to its view (views import the models)

@@ -1,9 +1,11 @@
-"""What a student did in lessons beyond completing them: quiz attempts and places in audio and
-video, for the learner's record (`AbstractLessonPage.activity_of`, shown by course/records.py)."""
+"""What students did in lessons beyond completing them: quiz attempts and places in audio and
+video. The lesson contract's side of the learner's record (`activity_of`, shown by
+course/records.py), of the course gradebook (`gradebook_of`, course/admin/gradebook.py) and of an
+administrator's "Reset this lesson" (`reset_activity`, course/progress.py)."""
 
 from django.db.models import Count, Max, Q
 
-from course.models import LessonActivity, MediaRecord, QuizRecord
+from course.models import Grades, LessonActivity, MediaRecord, QuizColumn, QuizRecord
 from lessons.media import media_entries
 from lessons.models import MediaPosition, QuizAttempt
 from lessons.quiz import quizzes
@@ -52,3 +54,34 @@ def activity_of(user, lessons):
             )
         result[lesson.pk] = activity
     return result
+
+
+def gradebook_of(user_ids, lessons):
+    """`Grades` of `user_ids` in `lessons`: one aggregate query (none without quizzes), whatever the
+    number of students or lessons."""
+    lessons = list(lessons)
+    columns = [
+        QuizColumn(lesson.pk, child.id, child.value["title"])
+        for lesson in lessons
+        for child in quizzes(lesson)
+    ]
+    if not columns:
+        return Grades()
+    rows = (
+        QuizAttempt.objects.filter(
+            user_id__in=user_ids, lesson_id__in={column.lesson_id for column in columns}
+        )
+        .order_by()
+        .values_list("user_id", "lesson_id", "block_id")
+        .annotate(best=Max("score"))
+    )
+    return Grades(quizzes=columns, best={(user, lesson, block): best for user, lesson, block, best in rows})
+
+
+def reset_activity(user, lessons):
+    """Remove `user`'s quiz attempts and places in audio and video in `lessons`: two queries.
+    Returns how many records went."""
+    ids = [lesson.pk for lesson in lessons]
+    attempts, _ = QuizAttempt.objects.filter(user=user, lesson_id__in=ids).delete()
+    positions, _ = MediaPosition.objects.filter(user=user, lesson_id__in=ids).delete()
+    return attempts + positions

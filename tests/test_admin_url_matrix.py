@@ -1,8 +1,9 @@
 """Every admin URL that shows or changes enrollments, walked for every role.
 
 The Enrollments viewset registers more URLs than the menu shows (inspect,
-history, usage, results, the snippet chooser Wagtail adds by default); the
-reports and the import add their own. Each is requested as each role, with an
+history, usage, results, the snippet chooser Wagtail adds by default, the
+learner record with its lesson actions, the gradebook); the reports and the
+import add their own. Each is requested as each role, with an
 enrollment of the role's own course and one of another course. The other
 course's student (a canary email) must never appear for anyone who does not
 administer that course.
@@ -17,7 +18,7 @@ from django.urls import reverse
 from course.admin.permissions import enrollment_policy
 from course.admin.roles import COURSE_ADMINISTRATORS, MARKETERS, administrators_of, setup_roles
 from course.models import Enrollment
-from tests.admin_outcomes import DENIED, LOGIN, MISSING, OK, outcome
+from tests.admin_outcomes import DENIED, LOGIN, MISSING, OK, POST_ONLY, outcome
 from tests.factories import body_of, client_for, enroll_as, make_user
 
 OTHER_STUDENT_CANARY = "zqothercoursestudent"
@@ -52,6 +53,8 @@ def setting(gated_course, other_course, editor):
     return {
         "own": own,
         "other": other,
+        "own_lesson": gated_course.lessons[0],
+        "other_lesson": other_course.outline.lessons[0].page,
         "own_course": gated_course,
         "other_course": other_course,
         "users": users,
@@ -62,6 +65,17 @@ def enrollment_url(name, which):
     return lambda s: reverse(f"course_enrollments:{name}", args=[s[which].pk])
 
 
+def lesson_action_url(name, which):
+    """A lesson action of the learner record: the enrollment `which` and a lesson of its course."""
+    return lambda s: reverse(f"course_enrollments:{name}", args=[s[which].pk, s[f"{which}_lesson"].pk])
+
+
+def gradebook_url(which, spreadsheet_format):
+    return lambda s: reverse(
+        "course_enrollments:gradebook", args=[s[f"{which}_course"].pk, spreadsheet_format]
+    )
+
+
 # Every URL, by the name it is registered under, with what each role gets for it.
 # A student has no admin access at all: Wagtail sends them to its login page.
 NOT_ENROLLMENT_STAFF = {"student": LOGIN, "marketer": DENIED, "course_editor": DENIED}
@@ -70,6 +84,14 @@ ANYONE_IN_STAFF = {"anonymous": LOGIN, **NOT_ENROLLMENT_STAFF}
 LISTING = {**ANYONE_IN_STAFF, "course_team": OK, **CAN_SEE_ALL}
 OWN_OBJECT = LISTING
 OTHER_OBJECT = {**ANYONE_IN_STAFF, "course_team": MISSING, **CAN_SEE_ALL}
+# The lesson actions' own URLs answer POST only (tests/test_admin_learner_record.py posts them).
+POSTED_OWN = {
+    **ANYONE_IN_STAFF,
+    "course_team": POST_ONLY,
+    "course_administrators": POST_ONLY,
+    "superuser": POST_ONLY,
+}
+POSTED_OTHER = {**POSTED_OWN, "course_team": MISSING}
 NOBODY = {
     "anonymous": LOGIN,
     "student": LOGIN,
@@ -99,6 +121,22 @@ URLS = {
         {**OWN_OBJECT, "course_team": DENIED, "course_administrators": DENIED},
     ),
     "delete (other)": (enrollment_url("delete", "other"), {**OTHER_OBJECT, "course_administrators": DENIED}),
+    # The learner record, its confirmation pages and actions (course/admin/learner_records.py).
+    "record (own)": (enrollment_url("record", "own"), OWN_OBJECT),
+    "record (other)": (enrollment_url("record", "other"), OTHER_OBJECT),
+    "record_confirm_reset (own)": (lesson_action_url("record_confirm_reset", "own"), OWN_OBJECT),
+    "record_confirm_reset (other)": (lesson_action_url("record_confirm_reset", "other"), OTHER_OBJECT),
+    "record_confirm_complete (own)": (lesson_action_url("record_confirm_complete", "own"), OWN_OBJECT),
+    "record_confirm_complete (other)": (lesson_action_url("record_confirm_complete", "other"), OTHER_OBJECT),
+    "record_reset (own)": (lesson_action_url("record_reset", "own"), POSTED_OWN),
+    "record_reset (other)": (lesson_action_url("record_reset", "other"), POSTED_OTHER),
+    "record_complete (own)": (lesson_action_url("record_complete", "own"), POSTED_OWN),
+    "record_complete (other)": (lesson_action_url("record_complete", "other"), POSTED_OTHER),
+    # The gradebook of a course (course/admin/gradebook.py).
+    "gradebook (own, CSV)": (gradebook_url("own", "csv"), LISTING),
+    "gradebook (own, XLSX)": (gradebook_url("own", "xlsx"), LISTING),
+    "gradebook (other, CSV)": (gradebook_url("other", "csv"), OTHER_OBJECT),
+    "gradebook (other, XLSX)": (gradebook_url("other", "xlsx"), OTHER_OBJECT),
     # Wagtail gives every snippet a chooser; enrollments have none (it listed every student to anyone).
     "chooser": (lambda s: "/admin/snippets/choose/course/enrollment/", NOBODY),
     "chooser results": (lambda s: "/admin/snippets/choose/course/enrollment/results/", NOBODY),

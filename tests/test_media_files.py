@@ -18,7 +18,7 @@ from tests.canaries import (
     TRANSCRIPT_CANARY,
     WITH_ACCESS,
 )
-from tests.factories import body_of, client_for, make_captions, make_media, make_user
+from tests.factories import body_of, client_for, make_article, make_captions, make_media, make_user, teaser
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,7 @@ def content_of(response):
     return response.content
 
 
-def every_channel(client, course):
+def every_channel(client, course, article=None):
     """(label, response) for each way a visitor could reach the gated video and its words."""
     preview, members, _ = course.lessons
     gated, captions = course.media["gated"], course.media["captions"]
@@ -45,15 +45,27 @@ def every_channel(client, course):
         "api search": f"/api/v2/pages/?search={TRANSCRIPT_CANARY}",
         "sitemap": "/sitemap.xml",
     }
+    if article is not None:  # a teaser article promoting the lesson, and the feeds listing it
+        urls["article"] = article.url
+        urls["rss feed"] = article.get_parent().url + "feed/"
+        urls["atom feed"] = article.get_parent().url + "feed/atom/"
     for label, url in urls.items():
         extra = {"HTTP_RANGE": "bytes=0-99"} if "range" in label else {}
         yield label, client.get(url, **extra)
 
 
 @pytest.mark.parametrize("persona", NO_ACCESS)
-def test_gated_media_captions_and_transcripts_reach_no_one_without_access(personas, media_course, persona):
+def test_gated_media_captions_and_transcripts_reach_no_one_without_access(
+    personas, media_course, article_index, persona
+):
+    # A teaser article promoting the video lesson, so its page and the feeds are channels too.
+    article = make_article(
+        article_index, "Watch the technique", body=[teaser(media_course.lessons[1], "See the video")]
+    )
     client = client_for(personas[persona])
-    for label, response in every_channel(client, media_course):
+    channels = dict(every_channel(client, media_course, article))
+    assert "Watch the technique" in channels["rss feed"].content.decode()  # the feed lists the teaser
+    for label, response in channels.items():
         assert response.status_code < 500, label
         data = content_of(response).decode("latin-1")
         for canary in MEDIA_CANARIES:

@@ -29,18 +29,13 @@ from wagtail.log_actions import log
 from wagtail.snippets.views import snippets
 
 from course.admin.csv_import import EnrollmentImportView
+from course.admin.gradebook import GradebookView
+from course.admin.learner_records import record_urls
 from course.admin.permissions import AdministeredEnrollmentMixin, enrollment_policy
+from course.admin.spreadsheets import spreadsheet_safe
 from course.enrollments import EnrollmentError, enroll
 from course.models import Enrollment, LessonCompletion
 from course.progress import progress_by_enrollment
-
-# Values a spreadsheet would run as a formula (CSV injection); exported with a leading quote.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(value):
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
 def administered_courses(request):
@@ -114,6 +109,15 @@ def progress_label(enrollment):
 class EnrollmentIndexView(snippets.IndexView):
     def get_list_more_buttons(self, instance):
         buttons = super().get_list_more_buttons(instance)
+        # The student's record in the course, lesson by lesson (course/admin/learner_records.py).
+        buttons.append(
+            Button(
+                "Learner record",
+                url=reverse("course_enrollments:record", args=[instance.pk]),
+                icon_name="user",
+                priority=5,
+            )
+        )
         if not self.user_has_permission("change"):
             return buttons
         actions = []
@@ -157,6 +161,18 @@ class EnrollmentIndexView(snippets.IndexView):
 
     def to_row_dict(self, item):
         return {field: spreadsheet_safe(value) for field, value in super().to_row_dict(item).items()}
+
+    def filtered_course(self):
+        """The course the list is filtered to, if the user administers it (for its gradebook)."""
+        course_id = self.request.GET.get("course", "")
+        if not course_id.isdigit():
+            return None
+        return enrollment_policy.courses(self.request.user).filter(pk=course_id).first()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["gradebook_course"] = self.filtered_course()
+        return context
 
 
 def action_url(action, ids, request):
@@ -205,6 +221,11 @@ class EnrollmentInspectView(AdministeredEnrollmentMixin, snippets.InspectView):
             return "Lessons"
         return super().get_field_label(field_name, field)
 
+    @cached_property
+    def header_buttons(self):
+        url = reverse("course_enrollments:record", args=[self.object.pk])
+        return [HeaderButton("Learner record", url=url, icon_name="user")]
+
     def get_expires_at_display_value(self):
         expires_at = self.object.expires_at
         return date_format(localtime(expires_at), "j M Y, H:i") if expires_at else "No end (lifetime access)"
@@ -227,7 +248,13 @@ class EnrollmentInspectView(AdministeredEnrollmentMixin, snippets.InspectView):
             )
             for entry in outline.lessons
         ]
-        summary = format_html("<p>{} of {} lessons completed.</p>", progress.done, progress.total)
+        summary = format_html(
+            '<p>{} of {} lessons completed. <a href="{}">Learner record</a>: quizzes, audio and video, '
+            "and resetting or completing a lesson.</p>",
+            progress.done,
+            progress.total,
+            reverse("course_enrollments:record", args=[enrollment.pk]),
+        )
         items = format_html_join("", "<li>{}: {}</li>", rows)
         return format_html('{}<ol class="pinewood-lesson-progress">{}</ol>', summary, items)
 
@@ -253,6 +280,8 @@ class EnrollmentViewSet(snippets.SnippetViewSet):
     inspect_view_enabled = True
 
     index_view_class = EnrollmentIndexView
+    # The results carry the gradebook links of the course the list is filtered to.
+    index_results_template_name = "course/admin/enrollments/index_results.html"
     add_view_class = EnrollmentCreateView
     edit_view_class = EnrollmentEditView
     delete_view_class = EnrollmentDeleteView
@@ -338,7 +367,18 @@ class EnrollmentViewSet(snippets.SnippetViewSet):
         return self.construct_view(EnrollmentImportView, model=Enrollment, header_icon=self.icon)
 
     def get_urlpatterns(self):
-        return super().get_urlpatterns() + [path("import/", self.import_view, name="import")]
+        return (
+            super().get_urlpatterns()
+            + [
+                path("import/", self.import_view, name="import"),
+                path(
+                    "gradebook/<int:course_id>/<slug:spreadsheet_format>/",
+                    GradebookView.as_view(),
+                    name="gradebook",
+                ),
+            ]
+            + record_urls()
+        )
 
     def register_chooser_viewset(self):
         """No enrollment chooser (see the module docstring)."""

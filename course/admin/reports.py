@@ -24,9 +24,10 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import NumberColumn, TitleColumn
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 from wagtail.admin.views.reports import ReportView
+from wagtail.admin.widgets.button import Button
 
-from course.admin.enrollments import spreadsheet_safe
 from course.admin.permissions import enrollment_policy
+from course.admin.spreadsheets import spreadsheet_safe
 from course.models import Enrollment, LessonCompletion
 
 SECTIONS_HOOK = "course_report_sections"
@@ -250,6 +251,19 @@ class CourseReportView(WagtailAdminTemplateMixin, TemplateView):
         return self.breadcrumbs_items + [
             {"url": reverse("course_reports:index"), "label": "Course reports"},
             {"url": "", "label": self.course.title},
+        ]
+
+    @cached_property
+    def header_more_buttons(self):
+        """The course's gradebook (course/admin/gradebook.py), like Wagtail's listing downloads."""
+        return [
+            Button(
+                f"Download gradebook ({spreadsheet_format.upper()})",
+                url=reverse("course_enrollments:gradebook", args=[self.course.pk, spreadsheet_format]),
+                icon_name="download",
+                priority=priority,
+            )
+            for priority, spreadsheet_format in enumerate(("xlsx", "csv"), start=1)
         ]
 
     def get_context_data(self, **kwargs):

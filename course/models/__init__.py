@@ -5,7 +5,7 @@ from .articles import ArticleIndexPage, ArticlePage, ArticlePageTag
 from .branding import BrandSettings
 from .certificate import Certificate
 from .enrollment import Enrollment, LessonCompletion
-from .lesson_contract import AbstractLessonPage, LessonActivity, MediaRecord, QuizRecord
+from .lesson_contract import AbstractLessonPage, Grades, LessonActivity, MediaRecord, QuizColumn, QuizRecord
 from .pages import CourseIndexPage, CoursePage, CoursePageTag, ModulePage
 
 __all__ = [
@@ -20,9 +20,11 @@ __all__ = [
     "CourseIndexPage",
     "CoursePage",
     "Enrollment",
+    "Grades",
     "LessonActivity",
     "LessonCompletion",
     "MediaRecord",
     "ModulePage",
+    "QuizColumn",
     "QuizRecord",
 ]

@@ -4,7 +4,8 @@ A lesson is a page under a module whose model subclasses `AbstractLessonPage`.
 The access policy, the outline, search, sitemaps and image/document gating
 recognise lessons with `isinstance(page, AbstractLessonPage)` and read them only
 through the fields and methods below. A lesson app (this project's `lessons`)
-supplies the body and implements the three methods; the defaults fail closed.
+supplies the body and implements the methods below; the defaults fail closed (show nothing,
+remove nothing).
 """
 
 from dataclasses import dataclass, field
@@ -55,6 +56,23 @@ class LessonActivity:
         return max(moments, default=None)
 
 
+@dataclass(frozen=True)
+class QuizColumn:
+    """One quiz of a lesson, as a column of the course gradebook."""
+
+    lesson_id: int
+    quiz_id: str  # unique within its lesson
+    title: str
+
+
+@dataclass
+class Grades:
+    """Best quiz scores of many students in lessons of one model (`AbstractLessonPage.gradebook_of`)."""
+
+    quizzes: list = field(default_factory=list)  # [QuizColumn]: lessons in the order given, quizzes in order
+    best: dict = field(default_factory=dict)  # {(user id, lesson id, quiz id): best score in percent}
+
+
 class AbstractLessonPage(HostLayoutMixin, ReachablePageMixin, RoutablePageMixin, Page):
     """A lesson of a course: public summary, free-preview flag and time estimate.
 
@@ -71,6 +89,10 @@ class AbstractLessonPage(HostLayoutMixin, ReachablePageMixin, RoutablePageMixin,
       page points inside gated content (decides who may see a document or image).
     - `activity_of(user, lessons)` (class method): what a student did in lessons of this
       model beyond completing them (quizzes, audio and video), for the learner's record.
+    - `gradebook_of(user_ids, lessons)` (class method): the best quiz scores of many students,
+      for the course gradebook an administrator downloads.
+    - `reset_activity(user, lessons)` (class method): remove what a student did in lessons of
+      this model (the "Reset this lesson" of an administrator); `course` removes completions.
     """
 
     summary = models.TextField(
@@ -110,6 +132,20 @@ class AbstractLessonPage(HostLayoutMixin, ReachablePageMixin, RoutablePageMixin,
         what `user` did in them beyond completing them, in a fixed number of queries whatever
         the number of lessons. Lessons with nothing to show may be left out. Default: nothing."""
         return {}
+
+    @classmethod
+    def gradebook_of(cls, user_ids, lessons):
+        """`Grades` of the students `user_ids` (ids, or a subquery of ids) in `lessons` (instances
+        of this model, bodies loaded), in a fixed number of queries whatever the number of
+        students or lessons. Default: no quizzes."""
+        return Grades()
+
+    @classmethod
+    def reset_activity(cls, user, lessons):
+        """Remove what `user` did in `lessons` (instances of this model) beyond completing them,
+        so that they start those lessons afresh; returns how many records were removed. Called
+        inside the caller's transaction. Default: nothing to remove."""
+        return 0
 
     def is_gated_content_path(self, content_path):
         """Whether `content_path` (from Wagtail's reference index) is gated. Default: all but
