@@ -65,9 +65,12 @@ def lineage_rows(page, path_components):
     for component in path_components:
         url_path += f"{component}/"
         prefixes.append(url_path)
+    # Both halves are index lookups (the tree path; the slug, which Wagtail indexes), so the
+    # query costs the same however many pages the site has.
     rows = Page.objects.filter(
         Q(path__in=above)
         | Q(
+            slug__in=set(path_components),
             path__startswith=page.path,
             depth__gt=page.depth,
             depth__lte=page.depth + len(prefixes),
