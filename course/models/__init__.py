@@ -3,10 +3,12 @@
 from .article_clicks import ArticleClick
 from .articles import ArticleIndexPage, ArticlePage, ArticlePageTag
 from .branding import BrandSettings
-from .certificate import Certificate
+from .certificate import Certificate, IssuerKey, ReplacedCertificateCode
 from .enrollment import Enrollment, LessonCompletion
+from .invitations import Invitation
 from .lesson_contract import AbstractLessonPage, Grades, LessonActivity, MediaRecord, QuizColumn, QuizRecord
 from .pages import CourseIndexPage, CoursePage, CoursePageTag, ModulePage
+from .reminders import ReminderKind, ReminderOptOut, SentReminder
 
 __all__ = [
     "AbstractLessonPage",
@@ -16,15 +18,21 @@ __all__ = [
     "ArticlePageTag",
     "BrandSettings",
     "Certificate",
-    "CoursePageTag",
     "CourseIndexPage",
     "CoursePage",
+    "CoursePageTag",
     "Enrollment",
     "Grades",
+    "Invitation",
+    "IssuerKey",
     "LessonActivity",
     "LessonCompletion",
     "MediaRecord",
     "ModulePage",
     "QuizColumn",
     "QuizRecord",
+    "ReminderKind",
+    "ReminderOptOut",
+    "ReplacedCertificateCode",
+    "SentReminder",
 ]

@@ -46,6 +46,14 @@ class BrandSettings(BaseSiteSetting):
     certificate_signatory_title = models.CharField(
         max_length=120, blank=True, help_text="The signatory's title, printed under the name."
     )
+    certificate_signature = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="An image of the signatory's signature, printed above the name.",
+    )
     email_sender_name = models.CharField(
         max_length=120,
         blank=True,
@@ -53,13 +61,17 @@ class BrandSettings(BaseSiteSetting):
     )
     footer_disclaimer = models.TextField(blank=True, help_text="Optional small print for the site's footer.")
 
-    select_related = ["logo"]
+    select_related = ["logo", "certificate_signature"]
 
     panels = [
         FieldPanel("organisation_name"),
         FieldPanel("logo"),
         MultiFieldPanel(
-            [FieldPanel("certificate_signatory_name"), FieldPanel("certificate_signatory_title")],
+            [
+                FieldPanel("certificate_signatory_name"),
+                FieldPanel("certificate_signatory_title"),
+                FieldPanel("certificate_signature"),
+            ],
             heading="Certificates",
         ),
         FieldPanel("email_sender_name"),

@@ -23,6 +23,14 @@ class Certificate(models.Model):
     # The name as it was when the certificate was issued: a certificate records what happened,
     # so a later change of name does not rewrite it (the account page says so).
     recipient_name = models.CharField(max_length=301, blank=True)
+    # What the certificate prints, as it was when it was issued (the course may change later).
+    hours = models.DecimalField("CPD hours", max_digits=5, decimal_places=1, null=True, blank=True)
+    accrediting_body = models.CharField(max_length=200, blank=True)
+    signatory_name = models.CharField(max_length=200, blank=True)
+    signatory_title = models.CharField(max_length=200, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revocation_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-issued_at"]
@@ -36,3 +44,34 @@ class Certificate(models.Model):
     @property
     def holder_name(self):
         return self.recipient_name or display_name(self.enrollment.user)
+
+
+class ReplacedCertificateCode(models.Model):
+    """A code a certificate carried before it was reissued: verifying it says it was replaced,
+    never that it is valid."""
+
+    code = models.CharField(max_length=64, unique=True)
+    certificate = models.ForeignKey(Certificate, on_delete=models.CASCADE, related_name="replaced_codes")
+    replaced_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"Replaced certificate code {self.code}"
+
+
+class IssuerKey(models.Model):
+    """A key pair the site signs verifiable credentials with (Open Badges 3.0). The public half is
+    published at a well-known URL; the private half never leaves the database."""
+
+    kid = models.CharField("key id", max_length=64, unique=True)
+    private_jwk = models.JSONField()
+    public_jwk = models.JSONField()
+    created_at = models.DateTimeField(default=timezone.now)
+    active = models.BooleanField(
+        default=True, help_text="New credentials are signed with the newest active key."
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Issuer key {self.kid}"

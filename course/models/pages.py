@@ -7,9 +7,12 @@ lesson contract (`AbstractLessonPage`), which live in another app that `course`
 never names.
 """
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import translation
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -157,6 +160,48 @@ class CoursePage(HostLayoutMixin, ReachablePageMixin, RoutablePageMixin, Page):
     sequential = models.BooleanField(
         default=False, help_text="Students must complete each lesson before the next one opens."
     )
+    # The certificate: what it certifies, for whom it counts and who signs it.
+    cpd_hours = models.DecimalField(
+        "CPD hours",
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(Decimal("1000"))],
+        help_text="Continuing professional development hours (or credits) the certificate awards. "
+        "Leave empty to print none.",
+    )
+    accrediting_body = models.CharField(
+        max_length=200, blank=True, help_text="Who accredits the CPD hours; printed on the certificate."
+    )
+    certificate_validity_months = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(240)],
+        help_text="Months a certificate stays valid after it is issued. Leave empty: it does not expire.",
+    )
+    signatory_name = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Who signs this course's certificates. Leave empty for the site's signatory "
+        "(Settings › Course branding).",
+    )
+    signatory_title = models.CharField(max_length=200, blank=True)
+    signatory_signature = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="An image of the signature, printed above the name. Leave empty for the site's.",
+    )
+    inactivity_reminder_days = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text="Email a student who has done nothing in the course for this many days (once per "
+        "quiet spell). Leave empty: never.",
+    )
     tags = ClusterTaggableManager(
         through=CoursePageTag, blank=True, help_text="Topics students can filter the catalogue by."
     )
@@ -186,7 +231,19 @@ class CoursePage(HostLayoutMixin, ReachablePageMixin, RoutablePageMixin, Page):
                 FieldPanel("sequential"),
             ],
             heading="Enrollment",
-        )
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("cpd_hours"),
+                FieldPanel("accrediting_body"),
+                FieldPanel("certificate_validity_months"),
+                FieldPanel("signatory_name"),
+                FieldPanel("signatory_title"),
+                FieldPanel("signatory_signature"),
+            ],
+            heading="Certificate",
+        ),
+        MultiFieldPanel([FieldPanel("inactivity_reminder_days")], heading="Reminders"),
     ]
     api_fields = [
         APIField("summary"),
