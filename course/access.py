@@ -172,8 +172,9 @@ def enrollment_for(user, course):
     return Enrollment.objects.filter(user=user, course=course).select_related("certificate").first()
 
 
-def release_date(module, enrollment):
-    """The date the module opens for this enrollment, or None when it is already open."""
+def opening_date(module, enrollment):
+    """The date the module opens for this enrollment (the later of its drip rules), or None when
+    it has no rule; `release_date` and the "a new module is open" reminder both read it."""
     dates = []
     if module.release_on:
         dates.append(module.release_on)
@@ -181,7 +182,12 @@ def release_date(module, enrollment):
         dates.append(
             timezone.localdate(enrollment.enrolled_at) + datetime.timedelta(days=module.release_after_days)
         )
-    opens = max(dates) if dates else None
+    return max(dates) if dates else None
+
+
+def release_date(module, enrollment):
+    """The date the module opens for this enrollment, or None when it is already open."""
+    opens = opening_date(module, enrollment)
     return opens if opens and opens > timezone.localdate() else None
 
 

@@ -36,6 +36,14 @@ def enrollment_code_limits():
     }
 
 
+def certificate_lookup_limits():
+    """(lookups, seconds): certificate codes one client address may look up per window."""
+    return (
+        getattr(settings, "PINEWOOD_CERTIFICATE_LOOKUPS", 30),
+        getattr(settings, "PINEWOOD_CERTIFICATE_LOOKUP_WINDOW", 10 * 60),
+    )
+
+
 def image_url_max_age():
     """Seconds a signed URL of a gated image stays valid."""
     return getattr(settings, "PINEWOOD_IMAGE_URL_MAX_AGE", 60 * 60)
@@ -95,3 +103,23 @@ def media_serve_method():
 def media_accel_prefix():
     """The nginx `internal` location that maps to `MEDIA_ROOT`, for "x-accel-redirect"."""
     return getattr(settings, "PINEWOOD_MEDIA_ACCEL_PREFIX", "/protected-media/")
+
+
+def access_ending_days():
+    """Days before an enrollment's `expires_at` that the "your access ends soon" reminder goes."""
+    return getattr(settings, "PINEWOOD_ACCESS_ENDING_DAYS", 7)
+
+
+def certificate_expiring_days():
+    """Days before a certificate's `expires_at` that the "your certificate expires soon" reminder goes."""
+    return getattr(settings, "PINEWOOD_CERTIFICATE_EXPIRING_DAYS", 30)
+
+
+def invitation_days():
+    """Days an emailed course invitation stays valid (course/invitations.py); a resend restarts them."""
+    return getattr(settings, "PINEWOOD_INVITATION_DAYS", 14)
+
+
+def invitation_resend_interval():
+    """Seconds before the same invitation may be emailed again (resend, re-add, re-import)."""
+    return getattr(settings, "PINEWOOD_INVITATION_RESEND_INTERVAL", 10 * 60)

@@ -71,10 +71,14 @@ class OutlineModule:
         return sum(lesson.minutes for lesson in self.lessons)
 
 
+def lesson_models():
+    """Every concrete lesson model (subclasses of the lesson contract)."""
+    return [model for model in get_page_models() if issubclass(model, AbstractLessonPage)]
+
+
 def lesson_content_type_ids():
-    """Content types of every concrete lesson model (subclasses of the lesson contract)."""
-    models = [model for model in get_page_models() if issubclass(model, AbstractLessonPage)]
-    return {content_type.pk for content_type in ContentType.objects.get_for_models(*models).values()}
+    """Content types of every concrete lesson model."""
+    return {content_type.pk for content_type in ContentType.objects.get_for_models(*lesson_models()).values()}
 
 
 def syllabus_pages(courses):

@@ -12,9 +12,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from course.access import release_date
+from course.certificate_records import new_certificate
 from course.models import Certificate, CoursePage, Enrollment, LessonCompletion
 from course.outline import lesson_ids_by_course
-from course.people import display_name
 from course.tasks import send_completion_email
 
 
@@ -154,9 +154,9 @@ def issue_certificate(enrollment):
         return existing, False
     try:
         with transaction.atomic():
-            certificate = Certificate.objects.create(
-                enrollment=enrollment, recipient_name=display_name(enrollment.user)
-            )
+            # The course's terms (hours, signatory, expiry) as they are today: see certificate_records.
+            certificate = new_certificate(enrollment)
+            certificate.save(force_insert=True)
             return certificate, True
     except IntegrityError:
         return Certificate.objects.get(enrollment=enrollment), False

@@ -12,7 +12,7 @@ from django.urls import include, path
 from wagtail.documents import urls as wagtaildocs_urls
 from wagtail.documents.views.serve import serve as serve_document
 
-from course import images, media_files, views
+from course import certificate_views, images, media_files, reminder_views, views
 from course.api import api_router
 from course.cache_headers import private
 from course.search import search
@@ -20,8 +20,20 @@ from course.search import search
 student_urls = [
     path("learn/", private(views.dashboard), name="dashboard"),
     path("learn/account/", private(views.account), name="account"),
+    path("learn/account/reminders/", private(reminder_views.preferences), name="reminder_preferences"),
+    path("learn/unsubscribe/<str:token>/", private(reminder_views.unsubscribe), name="reminder_unsubscribe"),
     path("search/", search, name="search"),
-    path("certificates/<str:code>/", private(views.certificate_verify), name="certificate_verify"),
+    path(
+        "certificates/<str:code>/", private(certificate_views.certificate_verify), name="certificate_verify"
+    ),
+    path(
+        "learn/certificates/<str:code>/credential.jwt",
+        private(certificate_views.certificate_credential),
+        name="certificate_credential",
+    ),
+    # The issuer's public keys: at the site's root, where verifiers look for them.
+    path(".well-known/jwks.json", certificate_views.issuer_keys, name="issuer_keys"),
+    path("invitations/<str:token>/", private(views.invitation), name="invitation"),
     path("images/<str:signature>/<int:image_id>/<str:filter_spec>/", images.serve_image, name="image"),
     path("media-files/<int:media_id>/<str:filename>", media_files.serve_media, name="media_file"),
     path("media-files/<int:media_id>/poster/<str:filename>", media_files.serve_poster, name="media_poster"),

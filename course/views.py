@@ -1,19 +1,21 @@
-"""Student-facing course views: enrollment actions and the dashboard."""
+"""Student-facing course views: enrollment actions, invitations and the dashboard."""
+
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from course import access as policy
 from course.cache_headers import private_response
-from course.certificates import certificate_pdf
+from course.certificate_views import certificate_download  # noqa: F401 - the course page's certificate/ route
 from course.enrollments import ADMITTED_SOURCES, EnrollmentError, enroll, readmits_without_code, withdraw
 from course.forms import EnrollForm, NameForm
-from course.models import Certificate, Enrollment
+from course.invitations import InvitationError, accept, email_matches, invitation_for_token
+from course.models import Enrollment
 from course.people import display_name
 from course.progress import next_lesson, progress_by_course, progress_for
 from course.ratelimit import CodeAttempt
@@ -168,28 +170,6 @@ def withdraw_view(request, course):
     return private_response(redirect(course.url))
 
 
-def certificate_download(request, course):
-    """The student's own certificate for this course, as a PDF."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    certificate = Certificate.objects.filter(enrollment__user=request.user, enrollment__course=course).first()
-    if certificate is None:
-        raise Http404("No certificate for this course yet.")
-    pdf = certificate_pdf(certificate, request.build_absolute_uri(certificate.get_absolute_url()))
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="certificate-{course.slug}.pdf"'
-    return private_response(response)
-
-
-def certificate_verify(request, code):
-    """Public verification: anyone with the code sees name, course and date."""
-    certificate = get_object_or_404(
-        Certificate.objects.select_related("enrollment__user", "enrollment__course"), code=code
-    )
-    context = {"certificate": certificate, **layout_context(request)}
-    return TemplateResponse(request, "course/certificate_verify.html", context)
-
-
 @login_required
 def dashboard(request):
     """/learn/: the student's courses with status, progress, last activity and certificates."""
@@ -242,3 +222,50 @@ def article_context(request, article):
         "promoted_has_access": enrollment is not None and enrollment.grants_access(),
         "article_index": article.get_parent().specific,
     }
+
+
+def invitation(request, token):
+    """An emailed invitation (course/invitations.py): GET shows the course and the way in (sign up
+    with the invited address, or log in, and come back here); POST, logged in, accepts it. A bad
+    link answers an explanation with 400 (forged) or 410 (expired, cancelled, used), enrolling nobody."""
+    try:
+        invitation = invitation_for_token(token)
+    except InvitationError as error:
+        context = {"error": error, **layout_context(request)}
+        return TemplateResponse(request, "course/invitation_invalid.html", context, status=error.status)
+    course = invitation.course
+    here = request.get_full_path()
+    user = request.user
+    status, error = 200, None
+    if request.method == "POST":
+        if not user.is_authenticated:
+            return redirect_to_login(here)
+        try:
+            accept(invitation, user)
+        except InvitationError as refusal:
+            if refusal.code in ("used", "cancelled", "expired", "unavailable"):
+                context = {"error": refusal, **layout_context(request)}
+                return TemplateResponse(
+                    request, "course/invitation_invalid.html", context, status=refusal.status
+                )
+            status, error = refusal.status, refusal.message
+        else:
+            messages.success(request, f"Welcome to {course.title}: you are enrolled.")
+            return redirect(course.url)
+    matches = user.is_authenticated and email_matches(user, invitation)
+    if user.is_authenticated and not matches:
+        status = 403
+    context = {
+        "page": course,
+        "invitation": invitation,
+        "error": error,
+        "email_matches": matches,
+        **layout_context(request),
+    }
+    if not user.is_authenticated:
+        if context["signup_url"]:
+            context["signup_link"] = (
+                f"{context['signup_url']}?{urlencode({'email': invitation.email, 'next': here})}"
+            )
+        context["login_link"] = f"{context['login_url']}?{urlencode({'next': here})}"
+    return TemplateResponse(request, "course/invitation.html", context, status=status)

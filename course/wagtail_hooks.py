@@ -6,7 +6,10 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
 from course.admin.actions import BULK_ACTIONS
+from course.admin.certificates import register_log_actions as register_certificate_log_actions
 from course.admin.enrollments import EnrollmentViewSet
+from course.admin.invitations import InvitationViewSet
+from course.admin.invitations import register_log_actions as register_invitation_log_actions
 from course.admin.learner_records import register_log_actions
 from course.admin.marketing import add_marketing_panel
 from course.admin.panels import add_enrollment_panels
@@ -31,6 +34,11 @@ hooks.register("construct_homepage_panels", add_enrollment_panels)
 hooks.register("construct_homepage_panels", add_marketing_panel)
 # Resetting a lesson and completing it on a student's behalf, in the enrollment's history.
 hooks.register("register_log_actions", register_log_actions)
+# Invitations of people without an account (course/admin/invitations.py), and their history.
+hooks.register("register_admin_viewset", InvitationViewSet)
+hooks.register("register_log_actions", register_invitation_log_actions)
+# Revoking and reissuing certificates (course/admin/certificates.py), in the enrollment's history.
+hooks.register("register_log_actions", register_certificate_log_actions)
 
 # Deleting a lesson can complete students' courses.
 hooks.register("after_delete_page", after_page_deleted)

@@ -98,6 +98,12 @@ class LessonPage(AbstractLessonPage):
         return gradebook_of(user_ids, lessons)
 
     @classmethod
+    def latest_activity_of(cls, user_ids, lesson_ids):
+        from lessons.records import latest_activity_of  # noqa: PLC0415 - the records read this module's models
+
+        return latest_activity_of(user_ids, lesson_ids)
+
+    @classmethod
     def reset_activity(cls, user, lessons):
         from lessons.records import reset_activity  # noqa: PLC0415 - the records read this module's models
 

@@ -10,6 +10,7 @@ from wagtail.documents.models import Document
 from wagtail.models import GroupCollectionPermission, GroupPagePermission, Page, Site
 from wagtailmedia import get_media_model
 
+from course.invitations import invite, token_for
 from course.models import ArticleIndexPage, ArticlePage, CourseIndexPage, CoursePage, Enrollment, ModulePage
 from lessons.models import LessonPage
 
@@ -222,3 +223,9 @@ def group_snapshot(group):
 
 def enroll_as(user, course, status=Enrollment.Status.ACTIVE, **fields):
     return Enrollment.objects.create(user=user, course=course, status=status, **fields)
+
+
+def make_invitation(course, email="invitee@example.com", by=None):
+    """A pending invitation (emailed, as the admin makes it) and the path of its link."""
+    invitation = invite(email, course, by=by).invitation
+    return invitation, f"/invitations/{token_for(invitation)}/"

@@ -180,11 +180,12 @@ def test_add_enrollment_by_email_uses_the_service(course_admin_client, approval_
     enrollment = Enrollment.objects.get(user__username="newcomer")
     assert (enrollment.status, enrollment.source) == ("active", "admin")  # admin bypasses approval
 
+    # An address without an account is invited (tests/test_invitations.py), not refused.
     unknown = course_admin_client.post(
         "/admin/enrollments/add/", {"email": "nobody@example.com", "course": approval_course.pk}
     )
-    assert unknown.status_code == 200
-    assert "No account uses this email address" in unknown.content.decode()
+    assert unknown.status_code == 302
+    assert Enrollment.objects.count() == 1
 
 
 # --- CSV export -----------------------------------------------------------------------------
@@ -247,15 +248,22 @@ def test_import_previews_then_applies_only_good_rows_on_confirmation(
     rows = {row.line: row for row in preview.context["rows"]}
     assert rows[2].ok and rows[2].action == "enroll"
     assert rows[3].ok and rows[3].course == other_course
-    assert "No active account" in rows[4].error
+    assert rows[4].ok and rows[4].action == "invite"  # no account: invited on confirmation
     assert "Unknown course" in rows[5].error
     assert "Duplicate of line 2" in rows[6].error
     assert "not a valid email" in rows[7].error
     assert "Expected 2 columns, found 1" in rows[8].error
     assert rows[9].ok and rows[9].action == "no_change"
-    assert preview.context["summary"] == {"total": 8, "errors": 5, "changes": 2, "unchanged": 1}
+    assert preview.context["summary"] == {
+        "total": 8,
+        "errors": 4,
+        "changes": 3,
+        "enrolls": 2,
+        "invites": 1,
+        "unchanged": 1,
+    }
     text = preview.content.decode()
-    assert "Error: No active account uses this email address." in text
+    assert "Will be invited (no account uses this address yet)" in text
     assert Enrollment.objects.count() == 1, "nothing is saved before confirmation"
 
     confirmed = course_admin_client.post(IMPORT_URL, {"token": preview.context["token"]})

@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from course.admin.permissions import enrollment_policy
 from course.admin.roles import COURSE_ADMINISTRATORS, MARKETERS, administrators_of, setup_roles
-from course.models import Enrollment
+from course.models import Certificate, Enrollment
 from tests.admin_outcomes import DENIED, LOGIN, MISSING, OK, POST_ONLY, outcome
 from tests.factories import body_of, client_for, enroll_as, make_user
 
@@ -33,6 +33,8 @@ def setting(gated_course, other_course, editor):
         username="otherstudent", email=f"{OTHER_STUDENT_CANARY}@example.com", password="pw-123-long-enough"
     )
     other = enroll_as(other_student, other_course, Enrollment.Status.PENDING)
+    for enrollment in (own, other):  # for the certificate actions' URLs
+        Certificate.objects.create(enrollment=enrollment)
 
     marketer = make_user("marketer")
     marketer.groups.add(Group.objects.get(name=MARKETERS))
@@ -132,6 +134,21 @@ URLS = {
     "record_reset (other)": (lesson_action_url("record_reset", "other"), POSTED_OTHER),
     "record_complete (own)": (lesson_action_url("record_complete", "own"), POSTED_OWN),
     "record_complete (other)": (lesson_action_url("record_complete", "other"), POSTED_OTHER),
+    # Revoking and reissuing a certificate (course/admin/certificates.py).
+    "certificate_confirm_revoke (own)": (enrollment_url("certificate_confirm_revoke", "own"), OWN_OBJECT),
+    "certificate_confirm_revoke (other)": (
+        enrollment_url("certificate_confirm_revoke", "other"),
+        OTHER_OBJECT,
+    ),
+    "certificate_confirm_reissue (own)": (enrollment_url("certificate_confirm_reissue", "own"), OWN_OBJECT),
+    "certificate_confirm_reissue (other)": (
+        enrollment_url("certificate_confirm_reissue", "other"),
+        OTHER_OBJECT,
+    ),
+    "certificate_revoke (own)": (enrollment_url("certificate_revoke", "own"), POSTED_OWN),
+    "certificate_revoke (other)": (enrollment_url("certificate_revoke", "other"), POSTED_OTHER),
+    "certificate_reissue (own)": (enrollment_url("certificate_reissue", "own"), POSTED_OWN),
+    "certificate_reissue (other)": (enrollment_url("certificate_reissue", "other"), POSTED_OTHER),
     # The gradebook of a course (course/admin/gradebook.py).
     "gradebook (own, CSV)": (gradebook_url("own", "csv"), LISTING),
     "gradebook (own, XLSX)": (gradebook_url("own", "xlsx"), LISTING),

@@ -6,6 +6,10 @@ may name only courses the administrator may add students to; any other course
 is reported as unknown. `apply()` re-runs through the enrollment service inside one
 transaction: if any row is refused at that point (say the course filled up in
 the meantime) the whole import is rolled back, so nothing is half-applied.
+
+An address no account uses is not an error: the row invites it (course/invitations.py), and
+the preview says so ("will invite" rather than "will enroll"). Invitations take no seat until
+they are accepted, so they are not counted against capacity here.
 """
 
 import csv
@@ -29,7 +33,8 @@ from wagtail.admin.views.generic import PermissionCheckedMixin, WagtailAdminTemp
 
 from course.admin.permissions import enrollment_policy
 from course.enrollments import EnrollmentError, enroll
-from course.models import Enrollment
+from course.invitations import invite, normalise_email
+from course.models import Enrollment, Invitation
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
@@ -40,8 +45,13 @@ ENROLL = "enroll"
 REACTIVATE = "reactivate"
 APPROVE = "approve"
 NO_CHANGE = "no_change"
+INVITE = "invite"
+REINVITE = "reinvite"
+INVITING = (INVITE, REINVITE)
 ACTION_LABELS = {
     ENROLL: "Will be enrolled",
+    INVITE: "Will be invited (no account uses this address yet)",
+    REINVITE: "Will be invited again (an invitation is already pending)",
     REACTIVATE: "Will be enrolled again (was withdrawn or expired)",
     APPROVE: "Pending request will be approved",
     NO_CHANGE: "Already enrolled; no change",
@@ -147,15 +157,14 @@ def _rows(text):
 
 
 def _users_by_email(emails):
-    """{lower-case email: [users]}; more than one user means the address is ambiguous."""
+    """{lower-case email: [active users]}; more than one user means the address is ambiguous.
+    An address used only by deactivated accounts maps to [] (neither enrolled nor invited)."""
     found = {}
-    users = (
-        get_user_model()
-        .objects.annotate(email_lower=Lower("email"))
-        .filter(email_lower__in=emails, is_active=True)
-    )
+    users = get_user_model().objects.annotate(email_lower=Lower("email")).filter(email_lower__in=emails)
     for user in users:
-        found.setdefault(user.email_lower, []).append(user)
+        matches = found.setdefault(user.email_lower, [])
+        if user.is_active:
+            matches.append(user)
     return found
 
 
@@ -185,11 +194,11 @@ def _check(raw, users, courses):
     if not raw.course:
         row.error = "The course is missing."
         return row
-    matches = users.get(raw.email.lower(), [])
-    if not matches:
-        row.error = "No active account uses this email address."
+    matches = users.get(raw.email.lower())
+    if matches == []:
+        row.error = "The account using this email address is deactivated."
         return row
-    if len(matches) > 1:
+    if matches is not None and len(matches) > 1:
         row.error = "Several accounts use this email address; enroll this student by hand."
         return row
     course_matches = courses.get(raw.course.lower(), [])
@@ -199,7 +208,7 @@ def _check(raw, users, courses):
     if len({course.pk for course in course_matches}) > 1:
         row.error = f"Several courses match “{raw.course}”; use the course's slug."
         return row
-    row.user, row.course = matches[0], course_matches[0]
+    row.user, row.course = (matches[0] if matches else None), course_matches[0]
     return row
 
 
@@ -212,7 +221,9 @@ def plan(raw_rows, courses):
     courses = _course_lookup(courses)
     rows = [_check(raw, users, courses) for raw in raw_rows]
 
-    resolved = [row for row in rows if row.ok]
+    invited = [row for row in rows if row.ok and row.user is None]
+    resolved = [row for row in rows if row.ok and row.user is not None]
+    _plan_invitations(invited)
     existing = {
         (e.user_id, e.course_id): e
         for e in Enrollment.objects.filter(
@@ -253,19 +264,52 @@ def plan(raw_rows, courses):
     return rows
 
 
+def _plan_invitations(rows):
+    """Rows whose address has no account: invite, or invite again when one is pending."""
+    pending = set(
+        Invitation.objects.filter(
+            course_id__in={row.course.pk for row in rows},
+            email__in={normalise_email(row.email) for row in rows},
+            accepted_at__isnull=True,
+            cancelled_at__isnull=True,
+        ).values_list("email", "course_id")
+    )
+    seen = {}
+    for row in rows:
+        key = (normalise_email(row.email), row.course.pk)
+        if key in seen:
+            row.error = f"Duplicate of line {seen[key]}."
+            continue
+        seen[key] = row.line
+        row.action = REINVITE if key in pending else INVITE
+
+
 def summary(rows):
     counts = Counter("error" if not row.ok else row.action for row in rows)
+    invites = counts[INVITE] + counts[REINVITE]
+    changes = sum(1 for row in rows if row.changes_something)
     return {
         "total": len(rows),
         "errors": counts["error"],
-        "changes": sum(1 for row in rows if row.changes_something),
+        "changes": changes,
+        "enrolls": changes - invites,
+        "invites": invites,
         "unchanged": counts[NO_CHANGE],
     }
 
 
 def fingerprint(rows):
     """What confirming will change, to notice if the data moved between preview and confirmation."""
-    return sorted([row.user.pk, row.course.pk, row.action] for row in rows if row.changes_something)
+    return sorted(
+        [
+            row.user.pk if row.user else 0,
+            "" if row.user else normalise_email(row.email),
+            row.course.pk,
+            row.action,
+        ]
+        for row in rows
+        if row.changes_something
+    )
 
 
 class ImportRefused(Exception):
@@ -275,12 +319,16 @@ class ImportRefused(Exception):
         self.message = message
 
 
-def apply(rows):
-    """Enroll every good row (source: import) in one transaction; all or nothing. Returns the count."""
+def apply(rows, by=None):
+    """Enroll (source: import) or invite every good row in one transaction; all or nothing.
+    Returns the number of enrollments; invitations are counted by `summary()`."""
     applied = 0
     with transaction.atomic():
         for row in rows:
             if not row.changes_something:
+                continue
+            if row.action in INVITING:
+                invite(row.email, row.course, by=by)
                 continue
             try:
                 enroll(row.user, row.course, source=Enrollment.Source.IMPORT)
@@ -374,7 +422,7 @@ class EnrollmentImportView(PermissionCheckedMixin, WagtailAdminTemplateMixin, Te
             )
             return self.preview(rows, raw_rows, payload["file"], status=409)
         try:
-            applied = apply(rows)
+            applied = apply(rows, by=request.user)
         except ImportRefused as refusal:
             messages.error(
                 request,
@@ -384,7 +432,11 @@ class EnrollmentImportView(PermissionCheckedMixin, WagtailAdminTemplateMixin, Te
             return self.preview(plan(raw_rows, self.courses()), raw_rows, payload["file"], status=409)
         skipped = sum(1 for row in rows if not row.ok)
         note = f" {skipped} rows with errors were skipped." if skipped else ""
-        messages.success(request, f"Imported {applied} enrollments from {payload['file']}.{note}")
+        invited = summary(rows)["invites"]
+        invited_note = f" and invited {invited} people without an account" if invited else ""
+        messages.success(
+            request, f"Imported {applied} enrollments{invited_note} from {payload['file']}.{note}"
+        )
         return redirect(reverse("course_enrollments:list") + "?source=import")
 
     def restart(self, message):

@@ -15,7 +15,9 @@ from urllib.parse import quote
 
 import django_filters
 from django import forms
+from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.dateformat import format as date_format
 from django.utils.functional import cached_property
@@ -28,12 +30,14 @@ from wagtail.admin.widgets.button import Button
 from wagtail.log_actions import log
 from wagtail.snippets.views import snippets
 
+from course.admin.certificates import certificate_actions, certificate_urls
 from course.admin.csv_import import EnrollmentImportView
 from course.admin.gradebook import GradebookView
 from course.admin.learner_records import record_urls
 from course.admin.permissions import AdministeredEnrollmentMixin, enrollment_policy
 from course.admin.spreadsheets import spreadsheet_safe
 from course.enrollments import EnrollmentError, enroll
+from course.invitations import invite
 from course.models import Enrollment, LessonCompletion
 from course.progress import progress_by_enrollment
 
@@ -60,7 +64,10 @@ class EnrollmentFilterSet(WagtailFilterSet):
 class AddEnrollmentForm(forms.ModelForm):
     """Enroll one student by email; the enrollment service decides the rest (source: admin)."""
 
-    email = forms.EmailField(label="Student email", help_text="The email address of an existing account.")
+    email = forms.EmailField(
+        label="Student email",
+        help_text="An account is enrolled at once; an address without an account gets an invitation.",
+    )
 
     class Meta:
         model = Enrollment
@@ -75,11 +82,10 @@ class AddEnrollmentForm(forms.ModelForm):
     def clean_email(self):
         email = self.cleaned_data["email"].strip()
         users = list(get_user_model().objects.filter(email__iexact=email)[:2])
-        if not users:
-            raise forms.ValidationError("No account uses this email address.")
+        self.student = None  # no account: the view invites the address (course/invitations.py)
         if len(users) > 1:
             raise forms.ValidationError("Several accounts use this email address; enroll them another way.")
-        self.student = users[0]
+        self.student = users[0] if users else None
         return email
 
 
@@ -120,6 +126,11 @@ class EnrollmentIndexView(snippets.IndexView):
         )
         if not self.user_has_permission("change"):
             return buttons
+        # Revoke or reissue the certificate (course/admin/certificates.py), read with the row.
+        for priority, (label, url) in enumerate(
+            certificate_actions(instance, getattr(instance, "certificate", None)), start=10
+        ):
+            buttons.append(Button(label, url=url, icon_name="doc-full", priority=priority))
         actions = []
         if instance.status == Enrollment.Status.PENDING:
             actions.append(("approve", "Approve", "check"))
@@ -157,6 +168,7 @@ class EnrollmentIndexView(snippets.IndexView):
             buttons.append(
                 HeaderButton("Import CSV", url=reverse("course_enrollments:import"), icon_name="upload")
             )
+        buttons.append(HeaderButton("Invitations", url=reverse("course_invitations:index"), icon_name="mail"))
         return buttons
 
     def to_row_dict(self, item):
@@ -190,7 +202,10 @@ class EnrollmentCreateView(snippets.CreateView):
         return {**super().get_form_kwargs(), "for_user": self.request.user}
 
     def form_valid(self, form):
-        """Create through `enroll(source=ADMIN)` so capacity rules and the welcome email apply."""
+        """Create through `enroll(source=ADMIN)` so capacity rules and the welcome email apply;
+        an address without an account is invited instead."""
+        if form.student is None:
+            return self.invite(form)
         try:
             result = enroll(form.student, form.cleaned_data["course"], source=Enrollment.Source.ADMIN)
         except EnrollmentError as error:
@@ -203,6 +218,15 @@ class EnrollmentCreateView(snippets.CreateView):
 
     def get_success_message(self, instance):
         return f"{instance.student_name} is enrolled in {instance.course} ({instance.get_status_display()})."
+
+    def invite(self, form):
+        course, email = form.cleaned_data["course"], form.cleaned_data["email"]
+        result = invite(email, course, by=self.request.user)
+        if result.sent:
+            messages.success(self.request, f"No account uses {email}: an invitation to {course} was sent.")
+        else:
+            messages.info(self.request, f"{email} was invited to {course} a few minutes ago; not sent again.")
+        return redirect(reverse("course_invitations:index") + f"?course={course.pk}")
 
 
 class EnrollmentEditView(AdministeredEnrollmentMixin, snippets.EditView):
@@ -224,7 +248,12 @@ class EnrollmentInspectView(AdministeredEnrollmentMixin, snippets.InspectView):
     @cached_property
     def header_buttons(self):
         url = reverse("course_enrollments:record", args=[self.object.pk])
-        return [HeaderButton("Learner record", url=url, icon_name="user")]
+        buttons = [HeaderButton("Learner record", url=url, icon_name="user")]
+        if enrollment_policy.user_has_permission_for_instance(self.request.user, "change", self.object):
+            certificate = getattr(self.object, "certificate", None)
+            for label, action_url in certificate_actions(self.object, certificate):
+                buttons.append(HeaderButton(label, url=action_url, icon_name="doc-full"))
+        return buttons
 
     def get_expires_at_display_value(self):
         expires_at = self.object.expires_at
@@ -349,7 +378,7 @@ class EnrollmentViewSet(snippets.SnippetViewSet):
     def get_queryset(self, request):
         """The listing and its exports: only enrollments in courses the user administers."""
         return enrollment_policy.instances_user_has_permission_for(request.user, "view").select_related(
-            "user", "course"
+            "user", "course", "certificate"
         )
 
     def get_form_class(self, for_update=False):
@@ -378,6 +407,7 @@ class EnrollmentViewSet(snippets.SnippetViewSet):
                 ),
             ]
             + record_urls()
+            + certificate_urls()
         )
 
     def register_chooser_viewset(self):

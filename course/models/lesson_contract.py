@@ -93,6 +93,8 @@ class AbstractLessonPage(HostLayoutMixin, ReachablePageMixin, RoutablePageMixin,
       for the course gradebook an administrator downloads.
     - `reset_activity(user, lessons)` (class method): remove what a student did in lessons of
       this model (the "Reset this lesson" of an administrator); `course` removes completions.
+    - `latest_activity_of(user_ids, lesson_ids)` (class method): when each student last did
+      something in those lessons beyond completing them, for the inactivity reminder.
     """
 
     summary = models.TextField(
@@ -139,6 +141,14 @@ class AbstractLessonPage(HostLayoutMixin, ReachablePageMixin, RoutablePageMixin,
         of this model, bodies loaded), in a fixed number of queries whatever the number of
         students or lessons. Default: no quizzes."""
         return Grades()
+
+    @classmethod
+    def latest_activity_of(cls, user_ids, lesson_ids):
+        """{(user id, lesson id): when the student last did something in the lesson beyond
+        completing it} for `user_ids` (ids, or a subquery of ids) and `lesson_ids` (any lesson
+        ids: those of other models find nothing), in a fixed number of queries whatever their
+        number. Default: nothing."""
+        return {}
 
     @classmethod
     def reset_activity(cls, user, lessons):

@@ -32,6 +32,8 @@ DEPENDENCIES = {
     "Django<6,>=5.2",
     "Pillow<14,>=13",
     "reportlab<6,>=5.1",
+    "segno<2,>=1.6.6",
+    "joserfc<2,>=1.8",
     "django-tasks<0.13,>=0.12",
     "wagtailmedia<0.20,>=0.19.1",
 }

@@ -5,6 +5,8 @@ images, clips and captions by title in their collection ("Demo" for course figur
 video, "Marketing" for the marketers' starter banner), users by username.
 """
 
+import datetime
+from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -15,12 +17,14 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 from wagtail.documents.models import Document
 from wagtail.images import get_image_model
 from wagtail.images.rect import Rect
 from wagtail.models import Collection, Page, Site
 from wagtailmedia import get_media_model
 
+from course import conf
 from course.admin.roles import COURSE_ADMINISTRATORS, MARKETERS, STUDENTS, marketing_collection, setup_roles
 from course.models import (
     ArticleIndexPage,
@@ -29,6 +33,7 @@ from course.models import (
     CourseIndexPage,
     CoursePage,
     Enrollment,
+    Invitation,
     ModulePage,
 )
 from lessons.models import LessonPage
@@ -51,6 +56,19 @@ DEMO_BRAND = {
         "Course material is for professional education and does not replace individual medical advice."
     ),
 }
+
+# What the demo course's certificate certifies, and who signs it. Every name is made up: the
+# accrediting body does not exist.
+DEMO_CERTIFICATE = {
+    "cpd_hours": Decimal("6.0"),
+    "accrediting_body": "Northmere Council for Continuing Education (fictional, demo only)",
+    "certificate_validity_months": 24,
+    "signatory_name": "Dr Robin Ashdown",
+    "signatory_title": "Course Director (fictional)",
+}
+
+# The demo's pending invitation: a made-up address (example.com is reserved for examples).
+DEMO_INVITEE = "invitee@example.com"
 
 DEMO_USERS = [
     # username, email, password, superuser, role (Wagtail group from `setup_roles`), name
@@ -225,6 +243,7 @@ class Command(BaseCommand):
             learning_outcomes=[("outcome", outcome) for outcome in data["learning_outcomes"]],
             instructors=[("instructor", instructor) for instructor in data["instructors"]],
             tags=teaser.COURSE_TAGS,
+            **DEMO_CERTIFICATE,
         )
         for module_data in data["modules"]:
             module = ModulePage.objects.child_of(course).filter(slug=module_data["slug"]).first()
@@ -301,6 +320,20 @@ class Command(BaseCommand):
                     course=course,
                     defaults={"status": Enrollment.Status.ACTIVE, "source": Enrollment.Source.ADMIN},
                 )
+        self.load_invitation(course, User.objects.get(username="courseadmin"))
+
+    @staticmethod
+    def load_invitation(course, course_admin):
+        """One pending invitation (course/invitations.py) for the Invitations list, renewed on each
+        run; to a fake address, and never emailed."""
+        expires_at = timezone.now() + datetime.timedelta(days=conf.invitation_days())
+        pending = Invitation.objects.filter(
+            course=course, email=DEMO_INVITEE, accepted_at__isnull=True, cancelled_at__isnull=True
+        )
+        if not pending.update(expires_at=expires_at):
+            Invitation.objects.create(
+                course=course, email=DEMO_INVITEE, invited_by=course_admin, expires_at=expires_at
+            )
 
     @staticmethod
     def verify_email(user):
