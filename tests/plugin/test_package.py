@@ -97,7 +97,7 @@ def test_wheel_metadata(dists):
 
 def test_sdist_holds_the_same_packages(sdist_files, source):
     assert_plugin_only(sdist_files)
-    for name in ["pyproject.toml", "README.md", "PKG-INFO", *MUST_SHIP]:
+    for name in ["pyproject.toml", "README.md", "CHANGELOG.md", "PKG-INFO", *MUST_SHIP]:
         assert name in sdist_files, name
     packaged = {name for name in sdist_files if name.startswith(tuple(f"{p}/" for p in PLUGIN_PACKAGES))}
     assert packaged == source, f"missing: {sorted(source - packaged)}; extra: {sorted(packaged - source)}"
