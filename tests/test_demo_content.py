@@ -10,15 +10,26 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from wagtail.documents.models import Document
 from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 from wagtailmedia import get_media_model
 
+from course.access import release_date
 from course.admin.roles import MARKETING_COLLECTION
 from course.media_files import media_url
-from course.models import ArticlePage, CourseIndexPage, CoursePage, Enrollment, ModulePage
-from lessons.models import LessonPage
+from course.models import (
+    ArticlePage,
+    Certificate,
+    CourseIndexPage,
+    CoursePage,
+    Enrollment,
+    LessonCompletion,
+    ModulePage,
+)
+from lessons.models import LessonPage, QuizAttempt
+from lessons.quiz import grade, quizzes
 from lms_site.demo.article import load_article
 from tests.budgets import LESSON_PAGE_IMAGE_QUERIES, LESSON_PAGE_MAX_QUERIES
 
@@ -40,6 +51,9 @@ def counts():
         Document.objects.count(),
         get_user_model().objects.count(),
         Enrollment.objects.count(),
+        LessonCompletion.objects.count(),
+        QuizAttempt.objects.count(),
+        Certificate.objects.count(),
     )
 
 
@@ -278,13 +292,16 @@ def test_teaser_article_has_its_own_headline_and_hero_and_leads_into_the_course(
 
 def test_marketing_collection_has_a_starter_banner_that_marketers_can_choose(demo):
     Image = get_image_model()
-    banner = Image.objects.get(collection__name=MARKETING_COLLECTION)
+    banner = Image.objects.get(
+        collection__name=MARKETING_COLLECTION, title="Pinewood Academy — course banner"
+    )
     assert "banner" in banner.title and len(banner.description) > 40
     article = ArticlePage.objects.get(slug="mesotherapy-for-lower-back-pain")
     assert article.hero_image == banner
 
+    marketing = list(Image.objects.filter(collection__name=MARKETING_COLLECTION).order_by("pk"))
     call_command("load_demo", "--allow-demo-passwords", stdout=io.StringIO())
-    assert list(Image.objects.filter(collection__name=MARKETING_COLLECTION)) == [banner]
+    assert list(Image.objects.filter(collection__name=MARKETING_COLLECTION).order_by("pk")) == marketing
 
     marketer = Client()
     marketer.force_login(get_user_model().objects.get(email="marketer@example.com"))
@@ -308,3 +325,120 @@ def test_the_marketers_dashboard_lists_the_demo_teaser_as_theirs(demo):
     article = ArticlePage.objects.get(slug="mesotherapy-for-lower-back-pain")
     assert "You have not written or edited any articles yet." not in html
     assert html.count(reverse("wagtailadmin_pages:edit", args=[article.pk])) >= 1
+
+
+# --- the lively demo: a cohort, a second course, more articles -----------------------------------
+
+DEMO_USERNAMES = {"admin", "student", "courseadmin", "marketer"}
+
+
+def cohort_enrollments(course):
+    return Enrollment.objects.filter(course=course).exclude(user__username__in=DEMO_USERNAMES)
+
+
+def test_running_twice_keeps_the_cohort_and_its_dates(demo):
+    def snapshot():
+        return (
+            sorted(Enrollment.objects.values_list("user__username", "course_id", "status", "enrolled_at")),
+            sorted(LessonCompletion.objects.values_list("user__username", "lesson_id", "completed_at")),
+            sorted(QuizAttempt.objects.values_list("user__username", "lesson_id", "score", "created_at")),
+            sorted(Certificate.objects.values_list("enrollment__user__username", "code")),
+        )
+
+    before = snapshot()
+    call_command("load_demo", "--allow-demo-passwords", stdout=io.StringIO())
+    assert snapshot() == before
+
+
+def test_the_cohort_is_about_forty_fictional_students_with_varied_progress(demo):
+    students = get_user_model().objects.exclude(username__in=DEMO_USERNAMES)
+    assert 35 <= students.count() <= 45
+    for student in students:
+        assert student.email.endswith("@example.com") and student.first_name and student.last_name
+        assert not student.has_usable_password()
+    enrollments = cohort_enrollments(demo)
+    assert enrollments.count() == students.count()
+    lesson_ids = set(LessonPage.objects.descendant_of(demo).values_list("pk", flat=True))
+    done = {
+        enrollment.user_id: LessonCompletion.objects.filter(
+            user=enrollment.user, lesson_id__in=lesson_ids
+        ).count()
+        for enrollment in enrollments
+    }
+    assert sum(1 for count in done.values() if count == 0) >= 3
+    assert sum(1 for count in done.values() if 0 < count < len(lesson_ids)) >= 20
+    finished = [user for user, count in done.items() if count == len(lesson_ids)]
+    assert 2 <= len(finished) <= 6
+    completed = enrollments.filter(status=Enrollment.Status.COMPLETED)
+    assert sorted(completed.values_list("user_id", flat=True)) == sorted(finished)
+    assert Certificate.objects.filter(enrollment__in=completed).count() == len(finished)
+    now = timezone.now()
+    assert not LessonCompletion.objects.filter(completed_at__gt=now).exists()
+    dates = LessonCompletion.objects.filter(lesson_id__in=lesson_ids).values_list("completed_at", flat=True)
+    assert (now - min(dates)).days >= 14  # spread over the last weeks
+    assert enrollments.filter(status=Enrollment.Status.WITHDRAWN).count() == 1
+    expired = enrollments.filter(expires_at__lt=now)
+    assert expired.count() == 1 and not expired.get().grants_access()
+
+
+def test_cohort_quiz_attempts_are_graded_like_real_ones(demo):
+    attempts = QuizAttempt.objects.exclude(user__username__in=DEMO_USERNAMES).select_related("lesson")
+    assert attempts.filter(passed=True).exists() and attempts.filter(passed=False).exists()
+    blocks = {}
+    for attempt in attempts:
+        key = (attempt.lesson_id, attempt.block_id)
+        if key not in blocks:
+            blocks[key] = next(quiz for quiz in quizzes(attempt.lesson) if quiz.id == attempt.block_id)
+        score, passed, _ = grade(blocks[key].value, attempt.answers)
+        assert (score, passed) == (attempt.score, attempt.passed)
+        assert attempt.created_at < timezone.now()
+    # Every completed lesson with a required quiz has a passed attempt behind it.
+    for completion in LessonCompletion.objects.exclude(user__username__in=DEMO_USERNAMES):
+        lesson = LessonPage.objects.filter(pk=completion.lesson_id).first()
+        for quiz in quizzes(lesson) if lesson else []:
+            assert attempts.filter(
+                user=completion.user, lesson=lesson, block_id=quiz.id, passed=True
+            ).exists()
+
+
+def test_the_second_course_uses_approval_and_drips_its_second_module(demo):
+    second = CoursePage.objects.get(slug="ultrasound-guidance-basics")
+    assert second.live and second.get_parent().pk == demo.get_parent().pk
+    assert second.enrollment_mode == CoursePage.EnrollmentMode.APPROVAL
+    assert second.level == CoursePage.Level.INTERMEDIATE != demo.level
+    assert set(second.tags.names()).isdisjoint(demo.tags.names())
+    modules = list(ModulePage.objects.child_of(second))
+    assert len(modules) == 2 and LessonPage.objects.descendant_of(second).count() == 4
+    assert LessonPage.objects.descendant_of(second).filter(is_preview=True).count() == 1
+    assert minutes_of_duration(second.duration) == sum(
+        lesson.estimated_minutes for lesson in LessonPage.objects.descendant_of(second)
+    )
+    drip = [module for module in modules if module.release_after_days]
+    assert len(drip) == 1 and drip[0].release_after_days == 14
+    enrollments = Enrollment.objects.filter(course=second)
+    assert enrollments.filter(status=Enrollment.Status.PENDING).count() == 2
+    assert Enrollment.objects.filter(status=Enrollment.Status.PENDING).count() == 2  # all the demo's
+    active = enrollments.filter(status=Enrollment.Status.ACTIVE)
+    locked = [enrollment for enrollment in active if release_date(drip[0], enrollment)]
+    assert locked and len(locked) < active.count()  # recent enrollees wait; earlier ones are in
+    assert Client().get(second.url).status_code == 200
+    catalogue = Client().get(demo.get_parent().url).content.decode()
+    assert demo.title in catalogue and second.title in catalogue
+
+
+def test_three_articles_one_scheduled_with_marketing_banners(demo):
+    articles = ArticlePage.objects.all()
+    assert articles.count() == 3
+    scheduled = [article for article in articles if not article.live]
+    assert len(scheduled) == 1
+    (article,) = scheduled
+    assert article.status_string == "scheduled" and article.go_live_at > timezone.now()
+    assert article.get_latest_revision().approved_go_live_at == article.go_live_at
+    assert Client().get(article.url or "/articles/two-courses-one-catalogue/").status_code == 404
+    banners = get_image_model().objects.filter(collection__name=MARKETING_COLLECTION)
+    assert banners.count() == 3
+    for page in articles:
+        assert page.hero_image in banners and page.promoted_course is not None
+    assert len({page.hero_image_id for page in articles}) == 3
+    for page in articles.filter(live=True):
+        assert Client().get(page.url).status_code == 200

@@ -2,7 +2,8 @@
 
 Idempotent: pages are found by slug under their parent and updated in place,
 images, clips and captions by title in their collection ("Demo" for course figures and the
-video, "Marketing" for the marketers' starter banner), users by username.
+video, "Marketing" for the marketers' banners), users by username, and the demo cohort's
+enrollments, completions and quiz attempts by user and course or lesson (see `demo.cohort`).
 """
 
 import datetime
@@ -19,6 +20,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 from wagtail.documents.models import Document
+from wagtail.fields import StreamField
 from wagtail.images import get_image_model
 from wagtail.images.rect import Rect
 from wagtail.models import Collection, Page, Site
@@ -37,9 +39,11 @@ from course.models import (
     ModulePage,
 )
 from lessons.models import LessonPage
-from lms_site.demo import banner, teaser
+from lms_site.demo import banner, promos, teaser, ultrasound
+from lms_site.demo.cohort import load_cohort
 from lms_site.demo.course import course_data
 from lms_site.demo.images import FIGURES
+from lms_site.demo.posters import POSTERS
 
 # The demo's clips (made once with ffmpeg, see lms_site/demo/media/make_clip.sh), by file name.
 DEMO_MEDIA = Path(__file__).resolve().parents[2] / "demo" / "media"
@@ -107,19 +111,25 @@ class Command(BaseCommand):
             images = self.load_images()
             clips = self.load_clips()
             starter_banner = self.load_marketing_images()
+            posters = self.load_posters()
             catalogue = self.load_catalogue()
             self.load_brand()
             course = self.load_course(catalogue, images, clips)
+            second_course = self.load_second_course(catalogue, posters[ultrasound.HERO_POSTER])
             article = self.load_article(catalogue, course, starter_banner)
+            more_articles = self.load_more_articles(article.get_parent(), posters)
             groups = {group.name: group for group in setup_roles()}  # page permissions need the pages
             if not no_users:
-                self.load_users(course, article, groups)
+                self.load_users(course, [article, *more_articles], groups)
+                load_cohort(course, second_course, groups[STUDENTS])
         lessons = LessonPage.objects.descendant_of(course).count()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo ready: '{course.title}' with {ModulePage.objects.child_of(course).count()} modules "
                 f"and {lessons} lessons, {len(images)} images; article '{article.title}' "
-                f"with the Marketing collection's '{starter_banner.title}'."
+                f"with the Marketing collection's '{starter_banner.title}'; '{second_course.title}' "
+                f"with {LessonPage.objects.descendant_of(second_course).count()} lessons; "
+                f"{1 + len(more_articles)} articles."
             )
         )
         if not no_users:
@@ -164,6 +174,22 @@ class Command(BaseCommand):
             image.description = banner.ALT_TEXT
             image.save()
         return image
+
+    def load_posters(self):
+        """The newer articles' banners (`demo.posters`) in the "Marketing" collection: {key: image}."""
+        Image = get_image_model()
+        collection = marketing_collection()
+        images = {}
+        for poster in POSTERS:
+            image = Image.objects.filter(collection=collection, title=poster.title).first()
+            if image is None:
+                image = Image(title=poster.title, collection=collection)
+                image.file = ContentFile(poster.png(), name=poster.file_name)
+            if image.pk is None or image.description != poster.alt_text:
+                image.description = poster.alt_text
+                image.save()
+            images[poster.key] = image
+        return images
 
     def load_catalogue(self):
         root = Page.get_first_root_node()
@@ -270,6 +296,74 @@ class Command(BaseCommand):
                 )
         return course
 
+    def load_second_course(self, catalogue, hero_image):
+        """The ultrasound primer (`demo.ultrasound`): approval mode, with a drip module."""
+        data = ultrasound.course_data()
+        course = CoursePage.objects.child_of(catalogue).filter(slug=data["slug"]).first()
+        course = self.save_page(
+            catalogue,
+            CoursePage,
+            course,
+            slug=data["slug"],
+            title=data["title"],
+            summary=data["summary"],
+            level=data["level"],
+            duration=data["duration"],
+            hero_image=hero_image,
+            description=data["description"],
+            learning_outcomes=[("outcome", outcome) for outcome in data["learning_outcomes"]],
+            instructors=[("instructor", instructor) for instructor in data["instructors"]],
+            enrollment_mode=CoursePage.EnrollmentMode.APPROVAL,
+            tags=ultrasound.COURSE_TAGS,
+        )
+        for module_data in data["modules"]:
+            module = ModulePage.objects.child_of(course).filter(slug=module_data["slug"]).first()
+            module = self.save_page(
+                course,
+                ModulePage,
+                module,
+                slug=module_data["slug"],
+                title=module_data["title"],
+                intro=module_data["intro"],
+                release_after_days=module_data.get("release_after_days"),
+            )
+            for lesson_data in module_data["lessons"]:
+                lesson = LessonPage.objects.child_of(module).filter(slug=lesson_data["slug"]).first()
+                self.save_page(
+                    module,
+                    LessonPage,
+                    lesson,
+                    slug=lesson_data["slug"],
+                    title=lesson_data["title"],
+                    summary=lesson_data["summary"],
+                    estimated_minutes=lesson_data["minutes"],
+                    is_preview=lesson_data.get("preview", False),
+                    body=lesson_data["body"],
+                )
+        return course
+
+    def load_more_articles(self, index, posters):
+        """The two newer teaser articles (`demo.promos`): one live, one scheduled to go live later."""
+        saved = []
+        for data, course_slug, poster, go_live_days in promos.articles():
+            course = CoursePage.objects.get(slug=course_slug)
+            lessons = {lesson.slug: lesson for lesson in LessonPage.objects.descendant_of(course)}
+            body = [
+                (name, {"lesson": lessons[value["lesson_slug"]], "link_label": value["link_label"]})
+                if name == "lesson_teaser"
+                else (name, value)
+                for name, value in data["body"]
+            ]
+            fields = {**data, "body": body, "hero_image": posters[poster.key], "promoted_course": course}
+            article = ArticlePage.objects.child_of(index).filter(slug=data["slug"]).first()
+            if go_live_days is None:
+                saved.append(self.save_page(index, ArticlePage, article, **fields))
+            else:
+                go_live_at = timezone.now() + datetime.timedelta(days=go_live_days)
+                fields["date"] = go_live_at.date()
+                saved.append(self.save_page(index, ArticlePage, article, go_live_at=go_live_at, **fields))
+        return saved
+
     def load_article(self, catalogue, course, hero_image):
         """The teaser article promoting the demo course (public course text only, see `teaser`)."""
         index_data = teaser.index_data()
@@ -300,7 +394,7 @@ class Command(BaseCommand):
             tags=data["tags"],
         )
 
-    def load_users(self, course, article, groups):
+    def load_users(self, course, articles, groups):
         User = get_user_model()
         for username, email, password, superuser, role, (first_name, last_name) in DEMO_USERS:
             user = User.objects.filter(username=username).first() or User(username=username)
@@ -312,8 +406,8 @@ class Command(BaseCommand):
             self.verify_email(user)
             if role is not None:
                 user.groups.add(groups[role])
-            if role == MARKETERS:  # the teaser is the marketer's: their dashboard lists it
-                type(article).objects.filter(pk=article.pk).update(owner=user)
+            if role == MARKETERS:  # the teasers are the marketer's: their dashboard lists them
+                ArticlePage.objects.filter(pk__in=[article.pk for article in articles]).update(owner=user)
             if role == STUDENTS:
                 Enrollment.objects.get_or_create(
                     user=user,
@@ -342,18 +436,44 @@ class Command(BaseCommand):
         )
 
     @staticmethod
-    def save_page(parent, model, page, tags=None, **fields):
-        """Create or update a page under `parent` and publish it through a revision."""
+    def save_page(parent, model, page, tags=None, go_live_at=None, **fields):
+        """Create or update a page under `parent` and publish it through a revision; with a future
+        `go_live_at` the revision is approved to go live then (Wagtail's "scheduled" state) and a new
+        page stays a draft until it does."""
+        fields["go_live_at"] = go_live_at
         if page is None:
-            page = model(**fields)
+            page = model(live=go_live_at is None, **fields)
             parent.add_child(instance=page)
         else:
             for name, value in fields.items():
-                setattr(page, name, value)
+                if not same_stream(page, name, value):
+                    setattr(page, name, value)
         if tags is not None:
             page.tags.set(tags)
         page.save_revision().publish()
         return model.objects.get(pk=page.pk)
+
+
+def same_stream(page, name, value):
+    """Whether `value` is what the page's StreamField `name` already holds, block ids aside.
+
+    Unchanged streams keep their block ids, so what refers to a block (quiz attempts, watch
+    progress) still finds it after `load_demo` runs again."""
+    field = page._meta.get_field(name)
+    if not isinstance(field, StreamField):
+        return False
+    new = type(page)(**{name: value})
+    return without_ids(getattr(new, name).get_prep_value()) == without_ids(
+        getattr(page, name).get_prep_value()
+    )
+
+
+def without_ids(data):
+    if isinstance(data, dict):
+        return {key: without_ids(item) for key, item in data.items() if key != "id"}
+    if isinstance(data, list):
+        return [without_ids(item) for item in data]
+    return data
 
 
 def demo_file(name):
