@@ -130,13 +130,18 @@ def lessons_of(data):
     return [lesson for module in data["modules"] for lesson in module["lessons"]]
 
 
-def course_data():
-    """The course with each lesson's `minutes` and the course's `duration` worked out from the text."""
-    data = course_structure()
+def with_estimates(data):
+    """`data` (a course structure) with each lesson's `minutes` and the course's `duration` worked
+    out from the text."""
     for lesson in lessons_of(data):
         lesson["minutes"] = estimated_minutes(lesson["body"])
     data["duration"] = duration_text(sum(lesson["minutes"] for lesson in lessons_of(data)))
     return data
+
+
+def course_data():
+    """The mesotherapy course, its minutes and duration worked out from the text."""
+    return with_estimates(course_structure())
 
 
 def course_structure():

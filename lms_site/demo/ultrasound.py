@@ -6,7 +6,7 @@ Its second module opens `RELEASE_AFTER_DAYS` after each student enrolls (drip re
 Lesson minutes are worked out from the text, as for the first course.
 """
 
-from lms_site.demo.course import duration_text, estimated_minutes, heading, key_points, lessons_of, p
+from lms_site.demo.course import heading, key_points, p, with_estimates
 
 COURSE_SLUG = "ultrasound-guidance-basics"
 COURSE_TAGS = ["Ultrasound", "Injection technique", "Patient safety"]
@@ -160,9 +160,5 @@ def course_structure():
 
 
 def course_data():
-    """The course with each lesson's `minutes` and the course's `duration` worked out from the text."""
-    data = course_structure()
-    for lesson in lessons_of(data):
-        lesson["minutes"] = estimated_minutes(lesson["body"])
-    data["duration"] = duration_text(sum(lesson["minutes"] for lesson in lessons_of(data)))
-    return data
+    """The ultrasound primer, its minutes and duration worked out from the text."""
+    return with_estimates(course_structure())

@@ -254,51 +254,29 @@ class Command(BaseCommand):
 
     def load_course(self, catalogue, images, clips):
         data = course_data()
-        course = CoursePage.objects.child_of(catalogue).filter(slug=data["slug"]).first()
-        course = self.save_page(
+        return self.save_course(
             catalogue,
-            CoursePage,
-            course,
-            slug=data["slug"],
-            title=data["title"],
-            summary=data["summary"],
-            level=data["level"],
-            duration=data["duration"],
+            data,
+            body_of=lambda lesson_data: resolve_placeholders(lesson_data["body"], images, clips),
             hero_image=images[data["hero_figure"]],
-            description=data["description"],
-            learning_outcomes=[("outcome", outcome) for outcome in data["learning_outcomes"]],
-            instructors=[("instructor", instructor) for instructor in data["instructors"]],
             tags=teaser.COURSE_TAGS,
             **DEMO_CERTIFICATE,
         )
-        for module_data in data["modules"]:
-            module = ModulePage.objects.child_of(course).filter(slug=module_data["slug"]).first()
-            module = self.save_page(
-                course,
-                ModulePage,
-                module,
-                slug=module_data["slug"],
-                title=module_data["title"],
-                intro=module_data["intro"],
-            )
-            for lesson_data in module_data["lessons"]:
-                lesson = LessonPage.objects.child_of(module).filter(slug=lesson_data["slug"]).first()
-                self.save_page(
-                    module,
-                    LessonPage,
-                    lesson,
-                    slug=lesson_data["slug"],
-                    title=lesson_data["title"],
-                    summary=lesson_data["summary"],
-                    estimated_minutes=lesson_data["minutes"],
-                    is_preview=lesson_data.get("preview", False),
-                    body=resolve_placeholders(lesson_data["body"], images, clips),
-                )
-        return course
 
     def load_second_course(self, catalogue, hero_image):
         """The ultrasound primer (`demo.ultrasound`): approval mode, with a drip module."""
-        data = ultrasound.course_data()
+        return self.save_course(
+            catalogue,
+            ultrasound.course_data(),
+            body_of=lambda lesson_data: lesson_data["body"],
+            hero_image=hero_image,
+            tags=ultrasound.COURSE_TAGS,
+            enrollment_mode=CoursePage.EnrollmentMode.APPROVAL,
+        )
+
+    def save_course(self, catalogue, data, body_of, **fields):
+        """A demo course with its modules and lessons, from a course-data dict (demo/course.py's
+        shape), created or brought up to date; `body_of(lesson data)` gives a lesson's body."""
         course = CoursePage.objects.child_of(catalogue).filter(slug=data["slug"]).first()
         course = self.save_page(
             catalogue,
@@ -309,12 +287,10 @@ class Command(BaseCommand):
             summary=data["summary"],
             level=data["level"],
             duration=data["duration"],
-            hero_image=hero_image,
             description=data["description"],
             learning_outcomes=[("outcome", outcome) for outcome in data["learning_outcomes"]],
             instructors=[("instructor", instructor) for instructor in data["instructors"]],
-            enrollment_mode=CoursePage.EnrollmentMode.APPROVAL,
-            tags=ultrasound.COURSE_TAGS,
+            **fields,
         )
         for module_data in data["modules"]:
             module = ModulePage.objects.child_of(course).filter(slug=module_data["slug"]).first()
@@ -338,7 +314,7 @@ class Command(BaseCommand):
                     summary=lesson_data["summary"],
                     estimated_minutes=lesson_data["minutes"],
                     is_preview=lesson_data.get("preview", False),
-                    body=lesson_data["body"],
+                    body=body_of(lesson_data),
                 )
         return course
 
