@@ -3,6 +3,7 @@
 import io
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.test import Client
 from PIL import Image as PILImage
@@ -10,6 +11,7 @@ from wagtail.documents.models import Document
 from wagtail.models import GroupCollectionPermission, GroupPagePermission, Page, Site
 from wagtailmedia import get_media_model
 
+from course.admin.roles import COURSE_ADMINISTRATORS, MARKETERS, administrators_of
 from course.invitations import invite, token_for
 from course.models import ArticleIndexPage, ArticlePage, CourseIndexPage, CoursePage, Enrollment, ModulePage
 from lessons.models import LessonPage
@@ -190,6 +192,25 @@ def make_user(username, **extra):
     return get_user_model().objects.create_user(
         username=username, email=f"{username}@example.com", password="pw-123-long-enough", **extra
     )
+
+
+def make_marketer(username="marketer"):
+    """A user in the Marketers group (`setup_roles` has made the groups)."""
+    user = make_user(username)
+    user.groups.add(Group.objects.get(name=MARKETERS))
+    return user
+
+
+def make_course_admin(course, username, **extra):
+    """A user in the administrators group of `course`, or of every course with `course=None`."""
+    user = make_user(username, **extra)
+    group = administrators_of(course) if course is not None else Group.objects.get(name=COURSE_ADMINISTRATORS)
+    user.groups.add(group)
+    return user
+
+
+def make_superuser():
+    return get_user_model().objects.create_superuser("root", "root@example.com", "pw-123-long-enough")
 
 
 def client_for(user, **client_kwargs):

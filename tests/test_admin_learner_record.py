@@ -5,14 +5,13 @@ posted with CSRF, logged on the enrollment with who and when, and refused to eve
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from wagtail.models import GroupPagePermission, ModelLogEntry
 
-from course.admin.roles import MARKETERS, administrators_of, setup_roles
+from course.admin.roles import setup_roles
 from course.models import AbstractLessonPage, Certificate, Enrollment, LessonCompletion
 from lessons.models import MediaPosition, QuizAttempt
 from tests.admin_outcomes import DENIED, outcome
@@ -21,7 +20,10 @@ from tests.factories import (
     client_for,
     enroll_as,
     make_course,
+    make_course_admin,
+    make_marketer,
     make_media,
+    make_superuser,
     make_user,
     media_value,
     quiz_value,
@@ -84,21 +86,16 @@ def studied(catalogue):
     other_course, (other_lesson,) = make_course(catalogue, "Elsewhere", modules=1, lessons=1)
     outsider_enrollment = enroll_as(make_user("elsewhere"), other_course)
 
-    admin = make_user("courseteam", first_name="Cora", last_name="Admin")
-    admin.groups.add(administrators_of(course))
-    other_admin = make_user("otherteam")
-    other_admin.groups.add(administrators_of(other_course))
-    marketer = make_user("marketer")
-    marketer.groups.add(Group.objects.get(name=MARKETERS))
+    admin = make_course_admin(course, "courseteam", first_name="Cora", last_name="Admin")
+    other_admin = make_course_admin(other_course, "otherteam")
+    marketer = make_marketer()
     users = {
         "anonymous": None,
         "student": student,
         "marketer": marketer,
         "other_course_admin": other_admin,
         "course_admin": admin,
-        "superuser": get_user_model().objects.create_superuser(
-            "root", "root@example.com", "pw-123-long-enough"
-        ),
+        "superuser": make_superuser(),
     }
     return {
         "course": course,

@@ -11,15 +11,22 @@ administer that course.
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from course.admin.permissions import enrollment_policy
-from course.admin.roles import COURSE_ADMINISTRATORS, MARKETERS, administrators_of, setup_roles
+from course.admin.roles import setup_roles
 from course.models import Certificate, Enrollment
 from tests.admin_outcomes import DENIED, LOGIN, MISSING, OK, POST_ONLY, outcome
-from tests.factories import body_of, client_for, enroll_as, make_user
+from tests.factories import (
+    body_of,
+    client_for,
+    enroll_as,
+    make_course_admin,
+    make_marketer,
+    make_superuser,
+    make_user,
+)
 
 OTHER_STUDENT_CANARY = "zqothercoursestudent"
 
@@ -36,13 +43,10 @@ def setting(gated_course, other_course, editor):
     for enrollment in (own, other):  # for the certificate actions' URLs
         Certificate.objects.create(enrollment=enrollment)
 
-    marketer = make_user("marketer")
-    marketer.groups.add(Group.objects.get(name=MARKETERS))
-    course_team = make_user("courseteam")
-    course_team.groups.add(administrators_of(gated_course))
-    all_courses = make_user("allcourses")
-    all_courses.groups.add(Group.objects.get(name=COURSE_ADMINISTRATORS))
-    superuser = get_user_model().objects.create_superuser("root", "root@example.com", "pw-123-long-enough")
+    marketer = make_marketer()
+    course_team = make_course_admin(gated_course, "courseteam")
+    all_courses = make_course_admin(None, "allcourses")
+    superuser = make_superuser()
     users = {
         "anonymous": None,
         "student": make_user("student"),

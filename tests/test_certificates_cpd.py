@@ -8,7 +8,6 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import reverse
@@ -17,11 +16,20 @@ from wagtail.images.models import Image
 from wagtail.models import ModelLogEntry, Site
 
 from course import certificates
-from course.admin.roles import MARKETERS, administrators_of, setup_roles
+from course.admin.roles import administrators_of, setup_roles
 from course.certificate_records import add_months
 from course.models import BrandSettings, Certificate, Enrollment
 from tests.canaries import ALL_CANARIES
-from tests.factories import body_of, client_for, enroll_as, make_course, make_user, png_bytes
+from tests.factories import (
+    body_of,
+    client_for,
+    enroll_as,
+    make_course,
+    make_course_admin,
+    make_marketer,
+    make_user,
+    png_bytes,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -297,11 +305,9 @@ def test_reissue_gives_a_new_code_and_the_old_one_says_replaced(graduate, course
 def test_marketers_students_and_other_course_admins_cannot_revoke(graduate, catalogue):
     _, certificate = graduate
     setup_roles()
-    marketer = make_user("marketer")
-    marketer.groups.add(Group.objects.get(name=MARKETERS))
+    marketer = make_marketer()
     other_course, _ = make_course(catalogue, "Elsewhere", modules=1, lessons=1)
-    other_admin = make_user("otheradmin")
-    other_admin.groups.add(administrators_of(other_course))
+    other_admin = make_course_admin(other_course, "otheradmin")
     expected = {None: 302, make_user("plainstudent"): 302, marketer: 302, other_admin: 404}
     for user, status in expected.items():
         response = client_for(user).post(admin_url("certificate_revoke", certificate), {"reason": "Not mine"})

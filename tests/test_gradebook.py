@@ -8,18 +8,26 @@ import io
 
 import openpyxl
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from course.admin.roles import MARKETERS, administrators_of, setup_roles
+from course.admin.roles import administrators_of, setup_roles
 from course.models import AbstractLessonPage, Enrollment, Grades, LessonCompletion
 from lessons.models import QuizAttempt
 from tests.admin_outcomes import DENIED, LOGIN, MISSING, OK, outcome
-from tests.factories import body_of, client_for, enroll_as, make_course, make_user, quiz_value
+from tests.factories import (
+    body_of,
+    client_for,
+    enroll_as,
+    make_course,
+    make_course_admin,
+    make_marketer,
+    make_superuser,
+    make_user,
+    quiz_value,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -219,19 +227,15 @@ def test_unknown_formats_and_courses_are_not_found(graded):
 
 @pytest.fixture
 def roles(graded):
-    marketer = make_user("marketer")
-    marketer.groups.add(Group.objects.get(name=MARKETERS))
-    other_admin = make_user("otherteam")
-    other_admin.groups.add(administrators_of(graded["other_course"]))
+    marketer = make_marketer()
+    other_admin = make_course_admin(graded["other_course"], "otherteam")
     return {
         "anonymous": None,
         "student": Enrollment.objects.filter(course=graded["course"]).first().user,
         "marketer": marketer,
         "other_course_admin": other_admin,
         "course_admin": graded["admin_user"],
-        "superuser": get_user_model().objects.create_superuser(
-            "root", "root@example.com", "pw-123-long-enough"
-        ),
+        "superuser": make_superuser(),
     }
 
 

@@ -11,7 +11,6 @@ from unittest import mock
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core import mail, signing
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
@@ -22,11 +21,20 @@ from wagtail.models import ModelLogEntry
 
 from course import invitations as service
 from course.admin.invitations import InvitationViewSet
-from course.admin.roles import COURSE_ADMINISTRATORS, MARKETERS, administrators_of, setup_roles
+from course.admin.roles import setup_roles
 from course.models import Enrollment, Invitation
 from tests.admin_outcomes import DENIED, LOGIN, MISSING, OK, POST_ONLY, outcome
 from tests.canaries import BODY_CANARY, GATED_BLOCK_CANARY
-from tests.factories import body_of, client_for, enroll_as, make_invitation, make_user
+from tests.factories import (
+    body_of,
+    client_for,
+    enroll_as,
+    make_course_admin,
+    make_invitation,
+    make_marketer,
+    make_superuser,
+    make_user,
+)
 
 PASSWORD = "a-long-enough-pass-99"
 OTHER_INVITEE_CANARY = "zqotherinvitee"
@@ -393,14 +401,10 @@ def setting(gated_course, other_course):
     setup_roles()
     own, _ = make_invitation(gated_course, "owninvitee@example.com")
     other, _ = make_invitation(other_course, f"{OTHER_INVITEE_CANARY}@example.com")
-    marketer = make_user("marketer")
-    marketer.groups.add(Group.objects.get(name=MARKETERS))
-    course_team = make_user("courseteam")
-    course_team.groups.add(administrators_of(gated_course))
-    other_team = make_user("otherteam")
-    other_team.groups.add(administrators_of(other_course))
-    all_courses = make_user("allcourses")
-    all_courses.groups.add(Group.objects.get(name=COURSE_ADMINISTRATORS))
+    marketer = make_marketer()
+    course_team = make_course_admin(gated_course, "courseteam")
+    other_team = make_course_admin(other_course, "otherteam")
+    all_courses = make_course_admin(None, "allcourses")
     users = {
         "anonymous": None,
         "student": make_user("student"),
@@ -408,7 +412,7 @@ def setting(gated_course, other_course):
         "other_course_admin": other_team,
         "course_admin": course_team,
         "course_administrators": all_courses,
-        "superuser": get_user_model().objects.create_superuser("root", "root@example.com", PASSWORD),
+        "superuser": make_superuser(),
     }
     return {"own": own, "other": other, "users": users}
 

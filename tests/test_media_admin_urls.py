@@ -7,20 +7,23 @@ get nothing. The other collection's clip has a canary in its title.
 """
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.urls import reverse
 from wagtailmedia import admin_urls
 
 from course.admin.roles import (
-    COURSE_ADMINISTRATORS,
-    MARKETERS,
-    administrators_of,
     course_collection,
     setup_roles,
 )
 from tests.admin_outcomes import DENIED, LOGIN, OK, outcome
-from tests.factories import body_of, client_for, make_media, make_user
+from tests.factories import (
+    body_of,
+    client_for,
+    make_course_admin,
+    make_marketer,
+    make_media,
+    make_superuser,
+    make_user,
+)
 
 OTHER_MEDIA_CANARY = "zqothercollectionclip"
 
@@ -30,21 +33,16 @@ def setting(gated_course):
     setup_roles()
     own = make_media("Own course clip", b"own", name="own.mp4", collection=course_collection(gated_course))
     other = make_media(f"Clip {OTHER_MEDIA_CANARY}", b"other", name="other.mp4")  # the root collection
-    marketer = make_user("marketer")
-    marketer.groups.add(Group.objects.get(name=MARKETERS))
-    course_team = make_user("courseteam")
-    course_team.groups.add(administrators_of(gated_course))
-    all_courses = make_user("allcourses")
-    all_courses.groups.add(Group.objects.get(name=COURSE_ADMINISTRATORS))
+    marketer = make_marketer()
+    course_team = make_course_admin(gated_course, "courseteam")
+    all_courses = make_course_admin(None, "allcourses")
     users = {
         "anonymous": None,
         "student": make_user("student"),
         "marketer": marketer,
         "course_team": course_team,
         "course_administrators": all_courses,
-        "superuser": get_user_model().objects.create_superuser(
-            "root", "root@example.com", "pw-123-long-enough"
-        ),
+        "superuser": make_superuser(),
     }
     return {"own": own, "other": other, "users": users}
 
