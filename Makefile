@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-plugin check-wheel test-e2e bench bench-nodes load-check lighthouse lint format migrate demo clean
+.PHONY: run test test-matrix test-plugin check-wheel test-e2e bench bench-nodes load-check lighthouse lint format migrate demo clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,12 @@ PYTEST_WORKERS ?= auto
 test: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 	$(BIN)/python -m pytest tests/plugin --ds=tests.plugin.minimal_settings $(PLUGIN_PYTEST_ARGS)
+
+# The whole suite once per supported Python and Django pair (pyproject.toml, [tool.pinewood]
+# test-matrix), each in its own nox virtual environment; NOX_ARGS="-p 3.12" picks pairs.
+# PINEWOOD_INSTALL_PYTHON=1 lets noxfile.py install a missing interpreter with pyenv.
+test-matrix: $(VENV)/.installed-dev
+	$(BIN)/nox $(NOX_ARGS)
 
 # The plugin in a host with none of the demo (tests/plugin/minimal_settings.py): package
 # contents, system checks, canary channels.

@@ -22,7 +22,7 @@ private. A change to a page purges the shared copies that show it (course/fronte
 import functools
 
 from django.conf import settings
-from django.utils.cache import cc_delim_re, has_vary_header, patch_cache_control, patch_vary_headers
+from django.utils.cache import has_vary_header, patch_cache_control, patch_vary_headers
 
 from course import conf
 
@@ -87,7 +87,7 @@ def public_when_preview(response, request, lesson):
 def cache_control_directives(response):
     return {
         directive.split("=", 1)[0].strip().lower()
-        for directive in cc_delim_re.split(response.get("Cache-Control", ""))
+        for directive in response.get("Cache-Control", "").split(",")
         if directive.strip()
     }
 

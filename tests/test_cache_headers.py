@@ -11,7 +11,6 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.test import Client, RequestFactory, override_settings
-from django.utils.cache import cc_delim_re
 from wagtail.contrib.frontend_cache.backends import BaseBackend
 from wagtail.models import PageViewRestriction
 
@@ -39,7 +38,7 @@ SHARED_WHEN_ANONYMOUS = [
 def directives(response):
     """{directive: value or None} of a response's Cache-Control."""
     parsed = {}
-    for item in cc_delim_re.split(response.get("Cache-Control", "")):
+    for item in response.get("Cache-Control", "").split(","):
         if item:
             name, _, value = item.partition("=")
             parsed[name.strip().lower()] = value or None

@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+import django
 from csp import constants as csp
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -19,6 +20,26 @@ def env_bool(name, default=False):
 
 def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+# The backend's keyword arguments and the settings Django 5.2 and 6.0 read them from.
+LEGACY_EMAIL_SETTINGS = {
+    "host": "EMAIL_HOST",
+    "port": "EMAIL_PORT",
+    "username": "EMAIL_HOST_USER",
+    "password": "EMAIL_HOST_PASSWORD",
+    "use_tls": "EMAIL_USE_TLS",
+}
+
+
+def mail_settings(backend, **options):
+    """Email settings for `backend` in the form this Django reads: MAILERS from Django 6.1, which
+    deprecates EMAIL_BACKEND and EMAIL_HOST & co., those settings before it. Use with
+    `globals().update(...)` in a settings module."""
+    if django.VERSION >= (6, 1):
+        return {"MAILERS": {"default": {"BACKEND": backend, "OPTIONS": options}}}
+    legacy = {LEGACY_EMAIL_SETTINGS[name]: value for name, value in options.items()}
+    return {"EMAIL_BACKEND": backend, **legacy}
 
 
 DEBUG = env_bool("DEBUG", False)

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import csp_with_sources, env_bool
+from .base import csp_with_sources, env_bool, mail_settings
 
 DEBUG = False
 if not SECRET_KEY:  # noqa: F405
@@ -81,12 +81,16 @@ if AWS_STORAGE_BUCKET_NAME:
     )
 
 # Email: SMTP from the environment.
-EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")  # noqa: F405
-EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))  # noqa: F405
-EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")  # noqa: F405
-EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")  # noqa: F405
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+globals().update(
+    mail_settings(
+        "django.core.mail.backends.smtp.EmailBackend",
+        host=os.environ.get("EMAIL_HOST", "localhost"),  # noqa: F405
+        port=int(os.environ.get("EMAIL_PORT", "25")),  # noqa: F405
+        username=os.environ.get("EMAIL_HOST_USER", ""),  # noqa: F405
+        password=os.environ.get("EMAIL_HOST_PASSWORD", ""),  # noqa: F405
+        use_tls=env_bool("EMAIL_USE_TLS", False),
+    )
+)
 
 LOGGING = {
     "version": 1,

@@ -14,6 +14,7 @@ REPO = Path(__file__).resolve().parents[2]
 NOT_COPIED = shutil.ignore_patterns(
     ".git",
     ".venv",
+    ".nox",
     "node_modules",
     "build",
     "dist",

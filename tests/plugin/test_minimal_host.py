@@ -53,7 +53,7 @@ def test_the_host_has_nothing_of_the_demo():
     assert not any(entry.startswith(DEMO_ONLY_MODULES) for entry in settings.MIDDLEWARE)
     here = Path(__file__).resolve().parent
     assert [str(folder) for folder in settings.TEMPLATES[0]["DIRS"]] == [str(here / "templates")]
-    assert not hasattr(settings, "TASKS")  # django-tasks' default backend (immediate)
+    assert not settings.is_overridden("TASKS")  # the default backend: immediate
     assert run_checks() == []
 
 

@@ -4,10 +4,13 @@ the tests or the benchmarks."""
 
 import email
 import tarfile
+import tomllib
 import zipfile
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 import pytest
+from packaging.requirements import Requirement
+from packaging.specifiers import SpecifierSet
 
 from tests.plugin.dist import build
 
@@ -26,10 +29,20 @@ MUST_SHIP = [
     "lessons/templates/lessons/blocks/gated_section.html",
     "lessons/migrations/0001_initial.py",
 ]
-NEVER_SHIPPED = ("lms_site/", "tests/", "bench/", "templates/", "manage.py", "requirements")
+NEVER_SHIPPED = (
+    "lms_site/",
+    "tests/",
+    "bench/",
+    "templates/",
+    "docs/",
+    "manage.py",
+    "requirements",
+    "noxfile.py",
+    "gunicorn.conf.py",
+)
 DEPENDENCIES = {
     "wagtail<9,>=8.0.1",
-    "Django<6,>=5.2",
+    "Django<6.2,>=5.2",
     "Pillow<14,>=13",
     "reportlab<6,>=5.1",
     "segno<2,>=1.6.6",
@@ -37,6 +50,15 @@ DEPENDENCIES = {
     "django-tasks<0.13,>=0.12",
     "wagtailmedia<0.20,>=0.19.1",
 }
+
+
+# The Python and Django pairs noxfile.py tests (pyproject.toml, [tool.pinewood] test-matrix).
+PYPROJECT = tomllib.loads((Path(__file__).resolve().parents[2] / "pyproject.toml").read_text())
+TEST_MATRIX = PYPROJECT["tool"]["pinewood"]["test-matrix"]
+
+
+def feature(version):
+    return ".".join(version.split(".")[:2])
 
 
 @pytest.fixture(scope="module")
@@ -93,6 +115,32 @@ def test_wheel_metadata(dists):
     assert metadata["Name"] == "pinewood-lms"
     assert metadata["Requires-Python"] == ">=3.11"
     assert set(metadata.get_all("Requires-Dist")) == DEPENDENCIES
+
+
+def test_declared_versions_are_the_tested_ones(dists):
+    """What the package claims to support is what the nox matrix runs: no more, no less."""
+    with zipfile.ZipFile(dists[1]) as wheel:
+        metadata = email.message_from_bytes(wheel.read("pinewood_lms-0.1.0.dist-info/METADATA"))
+    classifiers = set(metadata.get_all("Classifier"))
+    declared_pythons = {
+        c.rsplit(" :: ", 1)[1] for c in classifiers if c.startswith("Programming Language :: Python :: 3.")
+    }
+    declared_djangos = {
+        c.rsplit(" :: ", 1)[1] for c in classifiers if c.startswith("Framework :: Django :: ")
+    }
+    assert declared_pythons == {row["python"] for row in TEST_MATRIX}
+    assert declared_djangos == {feature(row["django"]) for row in TEST_MATRIX}
+    assert "Framework :: Wagtail :: 8" in classifiers
+    requires_python = SpecifierSet(metadata["Requires-Python"])
+    django = next(
+        Requirement(line) for line in metadata.get_all("Requires-Dist") if Requirement(line).name == "Django"
+    )
+    for row in TEST_MATRIX:
+        assert requires_python.contains(f"{row['python']}.0"), row
+        assert django.specifier.contains(row["django"]), row
+    # The first row is the pair requirements.txt pins and `make test` runs.
+    pins = (Path(__file__).resolve().parents[2] / "requirements.txt").read_text().splitlines()
+    assert f"Django=={TEST_MATRIX[0]['django']}" in pins
 
 
 def test_sdist_holds_the_same_packages(sdist_files, source):

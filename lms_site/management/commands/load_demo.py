@@ -395,14 +395,22 @@ class Command(BaseCommand):
     @staticmethod
     def load_invitation(course, course_admin):
         """One pending invitation (course/invitations.py) for the Invitations list, renewed on each
-        run; to a fake address, and never emailed."""
-        expires_at = timezone.now() + datetime.timedelta(days=conf.invitation_days())
+        run; to a fake address, and never really emailed: it reads as sent once, yesterday, as a
+        real one would."""
+        now = timezone.now()
+        expires_at = now + datetime.timedelta(days=conf.invitation_days())
+        sent = {"last_sent_at": now - datetime.timedelta(days=1), "times_sent": 1}
         pending = Invitation.objects.filter(
             course=course, email=DEMO_INVITEE, accepted_at__isnull=True, cancelled_at__isnull=True
         )
-        if not pending.update(expires_at=expires_at):
+        if not pending.update(expires_at=expires_at, **sent):
             Invitation.objects.create(
-                course=course, email=DEMO_INVITEE, invited_by=course_admin, expires_at=expires_at
+                course=course,
+                email=DEMO_INVITEE,
+                invited_by=course_admin,
+                created_at=sent["last_sent_at"],
+                expires_at=expires_at,
+                **sent,
             )
 
     @staticmethod
