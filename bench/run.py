@@ -289,6 +289,10 @@ def start_gunicorn(port, env, new_group=False, threads=1, workers=2):
             "-m",
             "gunicorn",
             "lms_site.wsgi:application",
+            # The app is measured, not the deployment's settings in ./gunicorn.conf.py (which
+            # gunicorn would otherwise read from the working directory).
+            "--config",
+            os.devnull,
             "--workers",
             str(workers),
             "--bind",

@@ -123,3 +123,36 @@ def invitation_days():
 def invitation_resend_interval():
     """Seconds before the same invitation may be emailed again (resend, re-add, re-import)."""
     return getattr(settings, "PINEWOOD_INVITATION_RESEND_INTERVAL", 10 * 60)
+
+
+def email_delivery_backend():
+    """The email backend that really sends (dotted path), used by `course.mail.deliver_email` when
+    the default backend is `course.mail.QueuedEmailBackend`.
+
+    From Django 6.1, with `MAILERS` configured, a `"delivery"` mailer takes its place (and its
+    OPTIONS: host, port…); this path then only names the backend of a missing `"delivery"` entry.
+    """
+    return getattr(settings, "PINEWOOD_EMAIL_DELIVERY_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+
+
+def email_max_attempts():
+    """Times a queued email is tried before it is given up (logged as an error)."""
+    return getattr(settings, "PINEWOOD_EMAIL_MAX_ATTEMPTS", 5)
+
+
+def email_retry_delay():
+    """Seconds before the second try of a queued email that failed; each further wait doubles.
+
+    Retries need a task backend that can defer (django-tasks-db's); the immediate backend tries once.
+    """
+    return getattr(settings, "PINEWOOD_EMAIL_RETRY_DELAY", 60)
+
+
+def readyz_check_storage():
+    """Whether `/readyz` (course/health.py) also asks the default file storage whether a file exists.
+
+    Off by default: the database and the cache are checked on every probe, but with a remote
+    storage (S3) each check is a request to the bucket, billed and slower; turn it on where
+    the storage is a mount that can go missing.
+    """
+    return getattr(settings, "PINEWOOD_READYZ_CHECK_STORAGE", False)

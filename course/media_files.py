@@ -23,6 +23,7 @@ from wagtailmedia import get_media_model
 
 from course import access, conf
 from course.cache_headers import private_response
+from course.errors import storage_unavailable
 from course.views import access_refused
 
 CHUNK_SIZE = 64 * 1024
@@ -132,7 +133,14 @@ def serve(request, field_file, media):
         raise Http404
     if not access.media_access(request, media):
         return access_refused(request)
-    response = hand_off(field_file) or stream(request, field_file)
+    try:
+        response = hand_off(field_file) or stream(request, field_file)
+    except FileNotFoundError as error:
+        raise Http404 from error
+    except Http404:
+        raise
+    except Exception as error:  # whatever the storage backend raises when unreachable: S3, NFS, disk
+        return storage_unavailable(error)
     response["Content-Disposition"] = "inline"
     return private_response(response)
 

@@ -22,6 +22,10 @@ from dataclasses import dataclass
 from django.core.cache import cache
 
 from course import conf
+from course.resilient_cache import CacheUnavailable, strict_cache
+
+# Seconds a client is asked to wait when guesses cannot be counted (the cache is unreachable).
+UNAVAILABLE_RETRY = 60
 
 clock = time.time  # replaced in tests to move between windows without sleeping
 
@@ -39,25 +43,30 @@ class Hit:
 
 
 class AttemptCounter:
-    """At most `limit` counted attempts per identity in each window of `window` seconds."""
+    """At most `limit` counted attempts per identity in each window of `window` seconds.
 
-    def __init__(self, scope, limit, window):
+    `fail_closed`: when the cache cannot be reached, `hit` raises CacheUnavailable instead of
+    counting nothing (and so letting every attempt through)."""
+
+    def __init__(self, scope, limit, window, fail_closed=False):
         self.scope = scope
         self.limit = limit
         self.window = window
+        self.fail_closed = fail_closed
 
     def hit(self, identity):
         now = clock()
         window_number, into_window = divmod(now, self.window)
         key = f"pinewood:attempts:{self.scope}:{identity}:{int(window_number)}"
         left = max(1, math.ceil(self.window - into_window))
-        if cache.add(key, 1, timeout=left + 1):
+        counts = strict_cache() if self.fail_closed else cache
+        if counts.add(key, 1, timeout=left + 1):
             count = 1
         else:
             try:
-                count = cache.incr(key)
+                count = counts.incr(key)
             except ValueError:  # the key expired between add and incr: a new window began
-                cache.add(key, 1, timeout=left + 1)
+                counts.add(key, 1, timeout=left + 1)
                 count = 1
         return Hit(key, count, self.limit, left)
 
@@ -96,17 +105,23 @@ class CodeAttempt:
     """One enrollment-code guess, counted against the user, the user on this course, and the IP.
 
     `refused` means a limit is reached: do not check the code (even a right one). Afterwards
-    call `wrong()`, `right()` or `not_a_guess()`.
+    call `wrong()`, `right()` or `not_a_guess()`. Guesses cannot be counted while the cache is
+    unreachable, so then no code is checked at all (`unavailable`, answered with 503).
     """
 
     def __init__(self, request, course):
         window, limits = code_limits()
         user = request.user.pk
         identities = {"code-course": f"{user}:{course.pk}", "code-user": user, "code-ip": client_ip(request)}
-        self.hits = {
-            scope: AttemptCounter(scope, limit, window).hit(identities[scope])
-            for scope, limit in limits.items()
-        }
+        self.unavailable = False
+        try:
+            self.hits = {
+                scope: AttemptCounter(scope, limit, window, fail_closed=True).hit(identities[scope])
+                for scope, limit in limits.items()
+            }
+        except CacheUnavailable:
+            self.hits, self.unavailable, self.refused, self.retry_after = {}, True, True, UNAVAILABLE_RETRY
+            return
         over = [hit for hit in self.hits.values() if hit.over]
         self.refused = bool(over)
         self.retry_after = max((hit.retry_after for hit in over), default=0)
@@ -117,7 +132,13 @@ class CodeAttempt:
     def retry_minutes(self):
         return max(1, math.ceil(self.retry_after / 60))
 
+    @property
+    def status_code(self):
+        return 503 if self.unavailable else 429
+
     def message(self):
+        if self.unavailable:
+            return "Enrollment codes cannot be checked right now. Please try again in a minute."
         minutes = self.retry_minutes
         return f"Too many wrong codes. Try again in {minutes} minute{'s' if minutes != 1 else ''}."
 

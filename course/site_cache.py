@@ -29,7 +29,7 @@ from django.http.request import split_domain_port
 from wagtail import views as wagtail_views
 from wagtail.models import Site
 
-from course import conf
+from course import conf, health
 from course.cache_versions import move_on
 from course.models import CourseIndexPage
 from course.routing import CataloguePlace, route_through_host
@@ -117,6 +117,8 @@ class CachedSiteMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if health.is_probe(request):  # /healthz and /readyz answer without the cache or the database
+            return self.get_response(request)
         entry = cached_site_for(request)
         request._wagtail_site = entry.site if entry is not None else None
         request._pinewood_site = entry

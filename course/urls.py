@@ -12,12 +12,16 @@ from django.urls import include, path
 from wagtail.documents import urls as wagtaildocs_urls
 from wagtail.documents.views.serve import serve as serve_document
 
-from course import certificate_views, images, media_files, reminder_views, views
+from course import certificate_views, health, images, media_files, reminder_views, views
 from course.api import api_router
 from course.cache_headers import private
 from course.search import search
 
 student_urls = [
+    # Liveness and readiness probes (course/health.py), at these exact paths: they resolve, so
+    # CommonMiddleware's APPEND_SLASH never redirects them.
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("learn/", private(views.dashboard), name="dashboard"),
     path("learn/account/", private(views.account), name="account"),
     path("learn/account/reminders/", private(reminder_views.preferences), name="reminder_preferences"),

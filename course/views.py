@@ -13,6 +13,7 @@ from course import access as policy
 from course.cache_headers import private_response
 from course.certificate_views import certificate_download  # noqa: F401 - the course page's certificate/ route
 from course.enrollments import ADMITTED_SOURCES, EnrollmentError, enroll, readmits_without_code, withdraw
+from course.errors import storage_unavailable
 from course.forms import EnrollForm, NameForm
 from course.invitations import InvitationError, accept, email_matches, invitation_for_token
 from course.models import Enrollment
@@ -32,8 +33,15 @@ def access_refused(request):
 
 
 def check_document_access(document, request):
-    """`before_serve_document` hook: a download the access policy refuses gets `access_refused`."""
-    return None if policy.document_access(request, document) else access_refused(request)
+    """`before_serve_document` hook: a download the access policy refuses gets `access_refused`;
+    one whose file storage cannot be reached gets a 503 page rather than Wagtail's 500."""
+    if not policy.document_access(request, document):
+        return access_refused(request)
+    try:
+        document.file.storage.exists(document.file.name)
+    except Exception as error:  # whatever the storage backend raises when unreachable: S3, NFS, disk
+        return storage_unavailable(error)
+    return None
 
 
 def course_context(request, course, enroll_form=None):
@@ -87,7 +95,7 @@ def enroll_view(request, course):
         )
         if attempt is not None and attempt.refused:
             form.add_error(None, attempt.message())
-            status_code = 429
+            status_code = attempt.status_code
         else:
             try:
                 result = enroll(request.user, course, code=form.cleaned_data.get("code"))
@@ -114,7 +122,7 @@ def enroll_view(request, course):
                 return redirect(course.url)
     response = course.render(request, context_overrides={"enroll_form": form})
     response.status_code = status_code
-    if status_code == 429:
+    if status_code in (429, 503):
         response["Retry-After"] = str(attempt.retry_after)
     return response
 

@@ -10,11 +10,16 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core.exceptions import ImmediateHttpResponse
 from django.conf import settings
 from wagtail.models import Site
 
+from course.errors import unavailable_response
 from course.models.branding import brand_for
 from course.people import display_name
+from course.resilient_cache import CacheUnavailable, strict_cache
+
+LOGIN_PAUSED = "Logging in is paused for a moment while we reconnect a service. Please try again in a minute."
 
 
 @dataclass(frozen=True)
@@ -37,6 +42,15 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_from_email(self):
         return brand_for(self.request).from_email()
+
+    def pre_authenticate(self, request, **credentials):
+        """Failed log-ins are limited in the cache; without it a password could be guessed without
+        limit, so log-in fails closed (503) until the cache is back."""
+        try:
+            strict_cache().get("pinewood:cache-probe")
+        except CacheUnavailable as error:
+            raise ImmediateHttpResponse(unavailable_response(LOGIN_PAUSED, retry_after=60)) from error
+        super().pre_authenticate(request, **credentials)
 
     def send_mail(self, template_prefix, email, context):
         context = {"current_site": branded_site(self.request), **context}

@@ -28,3 +28,6 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += [path("", include(wagtail_urls))]
+
+# A database that cannot be reached answers 503 with Retry-After, not 500 (course/errors.py).
+handler500 = "course.errors.server_error"

@@ -57,7 +57,7 @@ def test_services_default_to_local_and_follow_the_environment():
     configured = shown_settings(
         REDIS_URL="redis://127.0.0.1:6379/1", AWS_STORAGE_BUCKET_NAME="pinewood-media"
     )
-    assert configured["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert configured["cache"] == "course.resilient_cache.ResilientRedisCache"
     # Sessions read from Redis and written through to the database, which stays their home.
     assert configured["sessions"] == "django.contrib.sessions.backends.cached_db"
     assert configured["media"] == "storages.backends.s3.S3Storage"

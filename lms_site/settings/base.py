@@ -29,16 +29,31 @@ LEGACY_EMAIL_SETTINGS = {
     "username": "EMAIL_HOST_USER",
     "password": "EMAIL_HOST_PASSWORD",
     "use_tls": "EMAIL_USE_TLS",
+    "timeout": "EMAIL_TIMEOUT",
 }
 
 
-def mail_settings(backend, **options):
+def mail_settings(backend, queued=False, **options):
     """Email settings for `backend` in the form this Django reads: MAILERS from Django 6.1, which
     deprecates EMAIL_BACKEND and EMAIL_HOST & co., those settings before it. Use with
-    `globals().update(...)` in a settings module."""
+    `globals().update(...)` in a settings module.
+
+    With `queued`, every email is queued as a django-tasks task (course/mail.py) and `backend`
+    only delivers it, from the task: the default backend is `course.mail.QueuedEmailBackend` and
+    `backend` (with `options`) is the "delivery" mailer, or PINEWOOD_EMAIL_DELIVERY_BACKEND."""
+    queue = "course.mail.QueuedEmailBackend"
     if django.VERSION >= (6, 1):
+        if queued:
+            return {
+                "MAILERS": {
+                    "default": {"BACKEND": queue},
+                    "delivery": {"BACKEND": backend, "OPTIONS": options},
+                }
+            }
         return {"MAILERS": {"default": {"BACKEND": backend, "OPTIONS": options}}}
     legacy = {LEGACY_EMAIL_SETTINGS[name]: value for name, value in options.items()}
+    if queued:
+        return {"EMAIL_BACKEND": queue, "PINEWOOD_EMAIL_DELIVERY_BACKEND": backend, **legacy}
     return {"EMAIL_BACKEND": backend, **legacy}
 
 
@@ -126,6 +141,9 @@ DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
+        # A kept connection is checked before each request reuses it, so after a database restart
+        # the site reconnects by itself instead of failing on the dead connection.
+        conn_health_checks=True,
     )
 }
 
@@ -270,7 +288,9 @@ REST_FRAMEWORK = {"DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.All
 # are never cached (see course/access.py).
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # The plugin's Redis backend turns a Redis outage into cache misses (course/resilient_cache.py):
+    # pages keep serving from the database; log-in and enrollment codes refuse with a 503.
+    CACHES = {"default": {"BACKEND": "course.resilient_cache.ResilientRedisCache", "LOCATION": REDIS_URL}}
     # Sessions are read from Redis (one query less on every logged-in request) and written through
     # to the database, which stays their home: a Redis outage or restart loses none, and Django
     # reads the database when the cache fails. Never with the per-process memory cache below: a

@@ -33,6 +33,9 @@ WAGTAILADMIN_BASE_URL = f"https://{_base_url.netloc}"
 
 # HTTPS only. SECURE_SSL_REDIRECT=0 is for a proxy that already redirects (or a local benchmark).
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+# Health probes (course/health.py) come over plain HTTP from inside the network; a redirect would
+# read as healthy to Kubernetes, whatever the site's state.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 if env_bool("SECURE_PROXY_SSL_HEADER", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))  # noqa: F405
@@ -80,15 +83,20 @@ if AWS_STORAGE_BUCKET_NAME:
         CONTENT_SECURITY_POLICY_ADMIN, "img-src", CSP_MEDIA_ORIGINS
     )
 
-# Email: SMTP from the environment.
+# Email: queued as background tasks (course/mail.py) and delivered by SMTP from the environment,
+# so an unreachable mail server fails no request; failed deliveries are retried with backoff
+# when tasks run in a worker (TASKS_BACKEND=database).
 globals().update(
     mail_settings(
         "django.core.mail.backends.smtp.EmailBackend",
+        queued=True,
         host=os.environ.get("EMAIL_HOST", "localhost"),  # noqa: F405
         port=int(os.environ.get("EMAIL_PORT", "25")),  # noqa: F405
         username=os.environ.get("EMAIL_HOST_USER", ""),  # noqa: F405
         password=os.environ.get("EMAIL_HOST_PASSWORD", ""),  # noqa: F405
         use_tls=env_bool("EMAIL_USE_TLS", False),
+        # A mail server that accepts the connection and never answers must not hold a worker.
+        timeout=int(os.environ.get("EMAIL_TIMEOUT", "10")),  # noqa: F405
     )
 )
 
@@ -98,3 +106,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},  # noqa: F405
 }
+
+# Error reporting (optional): Sentry's SDK when SENTRY_DSN is set and sentry-sdk is installed; no
+# personal data (user names, emails, cookies) is sent. Off when SENTRY_DSN is unset.
+if os.environ.get("SENTRY_DSN"):  # noqa: F405
+    import sentry_sdk  # noqa: E402 - only when configured; not a requirement
+
+    sentry_sdk.init(dsn=os.environ["SENTRY_DSN"], send_default_pii=False)  # noqa: F405

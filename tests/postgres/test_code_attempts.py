@@ -17,7 +17,7 @@ from tests.postgres.threads import run_at_once
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-SHARED_CACHE = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+SHARED_CACHE = {"default": {"BACKEND": "course.resilient_cache.ResilientRedisCache", "LOCATION": REDIS_URL}}
 CODE = "PINE-7Q4K-2026"
 REQUESTS = 20
 
