@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-matrix test-plugin check-wheel test-e2e bench bench-nodes load-check lighthouse lint format migrate demo clean
+.PHONY: run test test-matrix test-plugin check-wheel test-e2e bench bench-nodes load-check fault-check lighthouse lint format migrate demo clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -87,6 +87,12 @@ lighthouse: $(VENV)/.installed $(LIGHTHOUSE)
 
 load-check: $(VENV)/.installed
 	$(BIN)/python -m bench.load_check $(BENCH_ARGS)
+
+# Faults under load (bench/faults.py): its own PostgreSQL cluster, Redis and SMTP sink in a
+# temporary folder; SMTP down, Redis stopped, PostgreSQL stopped 10 s, kill -9 of a worker and
+# SIGHUP, one line per fault. BENCH_ARGS=--short is the form CI runs.
+fault-check: $(VENV)/.installed
+	$(BIN)/python -m bench.faults $(BENCH_ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

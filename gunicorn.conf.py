@@ -85,11 +85,13 @@ timeout = _env_int("GUNICORN_TIMEOUT", 30)
 graceful_timeout = _env_int("GUNICORN_GRACEFUL_TIMEOUT", 25)
 
 # Recycle each worker after about this many requests, so memory a long-lived process gathers
-# (fragmentation, caches that grow) is given back. The jitter adds 0..100 per worker so they do
-# not all restart at once; a recycling worker finishes its requests and closes its connections
+# (fragmentation, caches that grow) is given back. The jitter adds 0..500 per worker so they do
+# not restart together: with equal load and a jitter of 100, two workers were seen recycling
+# within 3 s of each other, leaving the server with no worker ready while the new ones imported
+# the app (bench/faults.py). A recycling worker finishes its requests and closes its connections
 # with "Connection: close", so no request is lost.
 max_requests = _env_int("GUNICORN_MAX_REQUESTS", 1000)
-max_requests_jitter = _env_int("GUNICORN_MAX_REQUESTS_JITTER", 100)
+max_requests_jitter = _env_int("GUNICORN_MAX_REQUESTS_JITTER", 500)
 
 # Access log on standard output (the platform's log collector), error log on standard error
 # (gunicorn's default). One line per request: the peer (the proxy), the client address the proxy

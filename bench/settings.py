@@ -18,7 +18,10 @@ SECURE_HSTS_SECONDS = 0
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 WHITENOISE_USE_FINDERS = True
 STATIC_ROOT = None
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# No email leaves the bench, unless BENCH_SMTP=1 keeps production's queued SMTP delivery to
+# EMAIL_HOST:EMAIL_PORT, a sink on loopback (bench/faults.py).
+if os.environ.get("BENCH_SMTP") != "1":
+    EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 # A key prefix of its own on a shared cache (bench/two_nodes.py deletes its keys afterwards).
 if os.environ.get("BENCH_CACHE_KEY_PREFIX"):

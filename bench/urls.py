@@ -3,6 +3,7 @@
 from django.http import HttpResponse
 from django.urls import path
 
+from lms_site.urls import handler500  # noqa: F401 - the site's 503 for an unreachable database
 from lms_site.urls import urlpatterns as site_urlpatterns
 
 

@@ -62,6 +62,10 @@ class ResilientRedisCache(RedisCache):
             cls._last_warning = now
             logger.warning("Cache unreachable, serving without it: %s", type(error).__name__)
 
+    @classmethod
+    def recovered(cls):
+        cls._paused_until = 0.0
+
     def _soft(self, operation, fallback, *args):
         if self.paused():
             return _fallback(fallback)
@@ -122,13 +126,15 @@ class StrictCache:
     def _call(self, name, *args, **kwargs):
         cache = self.cache
         if isinstance(cache, ResilientRedisCache):
-            if cache.paused():
-                raise CacheUnavailable("paused after a failure")
+            # Always asked, even while pages leave Redis alone: a limit must not refuse for
+            # seconds after Redis is back, and its answer ends the pause for everything else.
             try:
-                return getattr(cache.strict, name)(*args, **kwargs)
+                result = getattr(cache.strict, name)(*args, **kwargs)
             except FAILURES as error:
                 cache.failed(error)
                 raise CacheUnavailable(type(error).__name__) from error
+            cache.recovered()
+            return result
         try:
             return getattr(cache, name)(*args, **kwargs)
         except ValueError:

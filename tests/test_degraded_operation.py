@@ -72,9 +72,18 @@ def test_cache_operations_become_misses_and_one_warning(caplog):
 def test_strict_view_raises_for_limits_that_fail_closed(redis_down):
     with pytest.raises(CacheUnavailable):
         strict_cache().add("k", 1)
-    ResilientRedisCache._paused_until = 0.0  # and not only while the pause after a failure lasts
     with pytest.raises(CacheUnavailable):
         strict_cache().incr("k")
+
+
+def test_a_limit_asks_redis_even_during_the_pause_and_its_answer_ends_it(redis_down, monkeypatch):
+    """Log-in and codes work again as soon as Redis is back, not seconds later."""
+    with pytest.raises(CacheUnavailable):
+        strict_cache().get("k")
+    assert ResilientRedisCache.paused()
+    monkeypatch.setattr(RedisCache, "get", lambda *args, **kwargs: "back")  # Redis answers again
+    assert strict_cache().get("k") == "back"
+    assert not ResilientRedisCache.paused()
 
 
 def test_failures_pause_redis_then_try_again(monkeypatch):

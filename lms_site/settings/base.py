@@ -290,7 +290,15 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     # The plugin's Redis backend turns a Redis outage into cache misses (course/resilient_cache.py):
     # pages keep serving from the database; log-in and enrollment codes refuse with a 503.
-    CACHES = {"default": {"BACKEND": "course.resilient_cache.ResilientRedisCache", "LOCATION": REDIS_URL}}
+    # A Redis that hangs rather than refuses is given up after a second, not the kernel's minutes.
+    REDIS_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
+    CACHES = {
+        "default": {
+            "BACKEND": "course.resilient_cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": REDIS_OPTIONS,
+        }
+    }
     # Sessions are read from Redis (one query less on every logged-in request) and written through
     # to the database, which stays their home: a Redis outage or restart loses none, and Django
     # reads the database when the cache fails. Never with the per-process memory cache below: a
@@ -306,7 +314,7 @@ CACHES["renditions"] = {
     "KEY_PREFIX": "renditions",
     "LOCATION": REDIS_URL or "renditions",
     "TIMEOUT": 24 * 3600,
-    "OPTIONS": {} if REDIS_URL else {"MAX_ENTRIES": 5000},
+    "OPTIONS": REDIS_OPTIONS if REDIS_URL else {"MAX_ENTRIES": 5000},
 }
 
 # Front-end cache: pages that are the same for every anonymous visitor carry `Cache-Control:
