@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from django.core.cache import cache
 
 from course import conf
-from course.resilient_cache import CacheUnavailable, strict_cache
+from course.cache_limits import CacheUnavailable, strict_cache
 
 # Seconds a client is asked to wait when guesses cannot be counted (the cache is unreachable).
 UNAVAILABLE_RETRY = 60

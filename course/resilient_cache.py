@@ -10,7 +10,8 @@ Reads answer the default, writes are dropped, `add` answers True and `incr` rais
 (as for a missing key). After a failure Redis is left alone for a few seconds, so requests do not
 each wait on a dead connection; failures are logged at most once a minute per process, under
 `course.cache`. Limits that must fail *closed* while the cache is unreachable (log-in and
-enrollment-code guessing) use `strict_cache()`, which raises `CacheUnavailable` instead; other
+enrollment-code guessing) use `course.cache_limits.strict_cache()`, which raises
+`CacheUnavailable` instead; other
 limits (certificate look-ups, allauth's sign-up limits) fail open, since their counts are lost.
 Sessions belong in the database (`cached_db`), which Django reads when the cache fails.
 """
@@ -18,11 +19,12 @@ Sessions belong in the database (`cached_db`), which Django reads when the cache
 import logging
 import time
 
-from django.core.cache import DEFAULT_CACHE_ALIAS, caches
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
 from django.utils.functional import cached_property
 from redis.exceptions import RedisError
+
+from course.cache_limits import CacheUnavailable, FailSoftCache
 
 logger = logging.getLogger("course.cache")
 
@@ -33,11 +35,7 @@ LOG_EVERY = 60  # seconds between two warnings about the same outage, per proces
 FAILURES = (RedisError, OSError)
 
 
-class CacheUnavailable(Exception):
-    """The cache could not be reached, for a caller that must not guess."""
-
-
-class ResilientRedisCache(RedisCache):
+class ResilientRedisCache(FailSoftCache, RedisCache):
     _paused_until = 0.0
     _last_warning = 0.0
 
@@ -65,6 +63,17 @@ class ResilientRedisCache(RedisCache):
     @classmethod
     def recovered(cls):
         cls._paused_until = 0.0
+
+    def strict_call(self, name, *args, **kwargs):
+        # Always asked, even while pages leave Redis alone: a limit must not refuse for seconds
+        # after Redis is back, and its answer ends the pause for everything else.
+        try:
+            result = getattr(self.strict, name)(*args, **kwargs)
+        except FAILURES as error:
+            self.failed(error)
+            raise CacheUnavailable(type(error).__name__) from error
+        self.recovered()
+        return result
 
     def _soft(self, operation, fallback, *args):
         if self.paused():
@@ -115,44 +124,3 @@ def _fallback(fallback, error=None):
     if isinstance(fallback, Exception):
         raise fallback from error
     return fallback
-
-
-class StrictCache:
-    """A limit's view of the cache: any failure to reach it raises CacheUnavailable."""
-
-    def __init__(self, cache):
-        self.cache = cache
-
-    def _call(self, name, *args, **kwargs):
-        cache = self.cache
-        if isinstance(cache, ResilientRedisCache):
-            # Always asked, even while pages leave Redis alone: a limit must not refuse for
-            # seconds after Redis is back, and its answer ends the pause for everything else.
-            try:
-                result = getattr(cache.strict, name)(*args, **kwargs)
-            except FAILURES as error:
-                cache.failed(error)
-                raise CacheUnavailable(type(error).__name__) from error
-            cache.recovered()
-            return result
-        try:
-            return getattr(cache, name)(*args, **kwargs)
-        except ValueError:
-            raise  # incr of a missing key: the caller's business
-        except Exception as error:
-            raise CacheUnavailable(type(error).__name__) from error
-
-    def add(self, *args, **kwargs):
-        return self._call("add", *args, **kwargs)
-
-    def incr(self, *args, **kwargs):
-        return self._call("incr", *args, **kwargs)
-
-    def get(self, *args, **kwargs):
-        return self._call("get", *args, **kwargs)
-
-
-def strict_cache(alias=DEFAULT_CACHE_ALIAS):
-    """The cache `alias`, raising CacheUnavailable when it cannot be reached: for the limits that
-    fail closed (log-in, enrollment-code guessing)."""
-    return StrictCache(caches[alias])

@@ -14,10 +14,10 @@ from allauth.core.exceptions import ImmediateHttpResponse
 from django.conf import settings
 from wagtail.models import Site
 
+from course.cache_limits import CacheUnavailable, strict_cache
 from course.errors import unavailable_response
 from course.models.branding import brand_for
 from course.people import display_name
-from course.resilient_cache import CacheUnavailable, strict_cache
 
 LOGIN_PAUSED = "Logging in is paused for a moment while we reconnect a service. Please try again in a minute."
 

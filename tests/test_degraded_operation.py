@@ -14,8 +14,9 @@ from django.core.files.storage import FileSystemStorage
 from django.db import OperationalError, connection
 from django.test import Client, override_settings
 
+from course.cache_limits import CacheUnavailable, strict_cache
 from course.models import Enrollment
-from course.resilient_cache import CacheUnavailable, ResilientRedisCache, strict_cache
+from course.resilient_cache import ResilientRedisCache
 from tests.factories import client_for, enroll_as, make_user
 
 # Nothing listens on port 1 of the loopback: connections are refused at once.
