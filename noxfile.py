@@ -106,7 +106,7 @@ def install(session, django):
     session.install("--quiet", "-r", str(dev_file))
 
 
-@nox.session
+@nox.session(allow_parallel=True)
 @nox.parametrize(
     "python,django",
     [(python, exact) for python, _, exact in MATRIX],
