@@ -16,7 +16,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Exists, Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from wagtail.images import get_image_model
 from wagtail.models import GroupPagePermission, Page, ReferenceIndex
@@ -142,13 +142,14 @@ def administered_courses(user):
     They follow page permissions: a course is administered by whoever holds the
     "change" page permission on it or on an ancestor (the "Course administrators"
     role holds it on every catalogue, so it administers every course). Superusers
-    administer all courses; anyone else, none (fail closed). Which actions are
+    administer all courses; anyone else, none (fail closed). A course translated into other
+    languages is one course here: its course of record (`courses_of_record`). Which actions are
     allowed there is the enrollment model permissions' business (course/admin/permissions.py).
     """
     if not user.is_authenticated or not user.is_active:
         return CoursePage.objects.none()
     if user.is_superuser:
-        return CoursePage.objects.all()
+        return courses_of_record(CoursePage.objects.all())
     subtrees = GroupPagePermission.objects.filter(
         group__user=user,
         permission__codename="change_page",
@@ -157,7 +158,19 @@ def administered_courses(user):
     within = Q()
     for path in subtrees:
         within |= Q(path__startswith=path)
-    return CoursePage.objects.filter(within) if within else CoursePage.objects.none()
+    if not within:
+        return CoursePage.objects.none()
+    # Administering one translation of a course is administering its students, who are the
+    # course of record's (course/outline.py).
+    keys = CoursePage.objects.filter(within).values("translation_key")
+    return courses_of_record(CoursePage.objects.filter(translation_key__in=keys))
+
+
+def courses_of_record(courses):
+    """`courses` without translations of another course: a course and its translations share one
+    set of enrollments, kept under the first translation (the lowest id; course/outline.py)."""
+    earlier = Page.objects.filter(translation_key=OuterRef("translation_key"), pk__lt=OuterRef("pk"))
+    return courses.filter(~Exists(earlier))
 
 
 def active_enrollment(user, course, now=None):
@@ -167,9 +180,15 @@ def active_enrollment(user, course, now=None):
 
 
 def enrollment_for(user, course):
+    """The user's enrollment in `course` or in any of its translations (which share one: it is
+    kept under the course of record, `CourseOutline.record`), or None."""
     if not user.is_authenticated:
         return None
-    return Enrollment.objects.filter(user=user, course=course).select_related("certificate").first()
+    return (
+        Enrollment.objects.filter(user=user, course__translation_key=course.translation_key)
+        .select_related("certificate")
+        .first()
+    )
 
 
 def opening_date(module, enrollment):
@@ -196,7 +215,7 @@ def _blocking_lesson(user, course, page):
     previous, _ = course.outline.neighbours(page)
     if previous is None:
         return None
-    done = LessonCompletion.objects.filter(user=user, lesson_id=previous.page.pk).exists()
+    done = LessonCompletion.objects.filter(user=user, lesson_id=previous.page.record_id).exists()
     return None if done else previous.page
 
 

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CourseConfig(AppConfig):
     name = "course"
-    verbose_name = "Courses"
+    verbose_name = _("Courses")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):

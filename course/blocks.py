@@ -1,6 +1,8 @@
 """StreamField blocks for course pages and teaser articles, and the plain content blocks (heading,
 image, quote) that lesson bodies share; gated and quiz blocks live in `lessons`."""
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.images.blocks import ImageChooserBlock
 
@@ -10,7 +12,7 @@ from course.reachability import publicly_visible
 
 class InstructorBlock(blocks.StructBlock):
     name = blocks.CharBlock(max_length=120)
-    role = blocks.CharBlock(max_length=120, required=False, help_text="e.g. 'Mesotherapist, course lead'")
+    role = blocks.CharBlock(max_length=120, required=False, help_text=_("e.g. 'Mesotherapist, course lead'"))
     bio = blocks.TextBlock(required=False, max_length=800)
 
     class Meta:
@@ -23,11 +25,11 @@ class InstructorBlock(blocks.StructBlock):
 
 class HeadingBlock(blocks.StructBlock):
     text = blocks.CharBlock(max_length=120)
-    level = blocks.ChoiceBlock(choices=[("h2", "Section heading"), ("h3", "Sub-heading")], default="h2")
+    level = blocks.ChoiceBlock(choices=[("h2", _("Section heading")), ("h3", _("Sub-heading"))], default="h2")
 
     class Meta:
         icon = "title"
-        label = "Heading"
+        label = _("Heading")
         template = "course/blocks/heading.html"
 
     def get_searchable_content(self, value):
@@ -39,13 +41,13 @@ class FigureBlock(blocks.StructBlock):
 
     image = ImageChooserBlock()
     alt_text = blocks.CharBlock(
-        max_length=250, help_text="Describe what the image shows for people who cannot see it."
+        max_length=250, help_text=_("Describe what the image shows for people who cannot see it.")
     )
     caption = blocks.CharBlock(max_length=250, required=False)
 
     class Meta:
         icon = "image"
-        label = "Image"
+        label = _("Image")
         template = "course/blocks/figure.html"
 
 
@@ -55,7 +57,7 @@ class QuoteBlock(blocks.StructBlock):
 
     class Meta:
         icon = "openquote"
-        label = "Quote"
+        label = _("Quote")
         template = "course/blocks/quote.html"
 
 
@@ -78,13 +80,15 @@ class CourseCallToActionBlock(blocks.StructBlock):
     """Points readers at a course; shows only the course's public overview fields."""
 
     course = blocks.PageChooserBlock(page_type="course.CoursePage")
-    heading = blocks.CharBlock(max_length=120, required=False, help_text="Defaults to the course title.")
-    text = blocks.TextBlock(max_length=500, required=False, help_text="Defaults to the course summary.")
-    button_label = blocks.CharBlock(max_length=60, required=False, help_text="Defaults to 'View the course'.")
+    heading = blocks.CharBlock(max_length=120, required=False, help_text=_("Defaults to the course title."))
+    text = blocks.TextBlock(max_length=500, required=False, help_text=_("Defaults to the course summary."))
+    button_label = blocks.CharBlock(
+        max_length=60, required=False, help_text=_("Defaults to 'View the course'.")
+    )
 
     class Meta:
         icon = "pick"
-        label = "Course call to action"
+        label = _("Course call to action")
         template = "course/blocks/course_cta.html"
 
     def get_context(self, value, parent_context=None):
@@ -94,7 +98,7 @@ class CourseCallToActionBlock(blocks.StructBlock):
             "cta": {
                 "heading": value["heading"] or course.title,
                 "text": value["text"] or course.summary,
-                "button_label": value["button_label"] or "View the course",
+                "button_label": value["button_label"] or gettext("View the course"),
                 "url": course.url,
                 "link_url": article_link(parent_context, course.pk, course.url),
                 "level": course.get_level_display(),
@@ -117,11 +121,13 @@ class LessonTeaserBlock(blocks.StructBlock):
     """
 
     lesson = blocks.PageChooserBlock(page_type="lessons.LessonPage")
-    link_label = blocks.CharBlock(max_length=60, required=False, help_text="Defaults to 'Read the lesson'.")
+    link_label = blocks.CharBlock(
+        max_length=60, required=False, help_text=_("Defaults to 'Read the lesson'.")
+    )
 
     class Meta:
         icon = "doc-full"
-        label = "Lesson teaser"
+        label = _("Lesson teaser")
         template = "course/blocks/lesson_teaser.html"
 
     def get_context(self, value, parent_context=None):
@@ -144,7 +150,7 @@ def lesson_teaser(lesson, link_label=""):
         "summary": lesson.summary,
         "url": lesson.url,
         "is_preview": isinstance(lesson, AbstractLessonPage) and lesson.is_preview is True,
-        "link_label": link_label or "Read the lesson",
+        "link_label": link_label or gettext("Read the lesson"),
     }
 
 

@@ -11,7 +11,8 @@ from functools import reduce
 from operator import or_
 
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import F, Q
+from django.utils.translation import gettext, pgettext
 from taggit.models import Tag
 
 from course.models import ArticleIndexPage, ArticlePage, CoursePage, Enrollment
@@ -59,19 +60,24 @@ def enrollment_label(enrollment):
     if enrollment is None or enrollment.status == Enrollment.Status.WITHDRAWN:
         return None
     if enrollment.status == Enrollment.Status.PENDING:
-        return "Awaiting approval"
+        # Translators: the visitor's enrollment, on a course card of the catalogue.
+        return gettext("Awaiting approval")
     if not enrollment.grants_access():
-        return "Access ended"
+        return gettext("Access ended")
     if enrollment.status == Enrollment.Status.COMPLETED:
-        return "Completed"
-    return "Enrolled"
+        return pgettext("enrollment status", "Completed")
+    return pgettext("enrollment status", "Enrolled")
 
 
 def enrollment_labels(user, courses):
     if not user.is_authenticated or not courses:
         return {}
-    enrollments = Enrollment.objects.filter(user=user, course__in=[course.pk for course in courses])
-    return {enrollment.course_id: enrollment_label(enrollment) for enrollment in enrollments}
+    # Keyed by translation: the enrollment in a course is the enrollment in each of its translations.
+    by_key = {course.translation_key: course.pk for course in courses}
+    enrollments = Enrollment.objects.filter(user=user, course__translation_key__in=by_key).annotate(
+        course_key=F("course__translation_key")
+    )
+    return {by_key[enrollment.course_key]: enrollment_label(enrollment) for enrollment in enrollments}
 
 
 def public_article_indexes(catalogue):

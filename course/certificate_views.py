@@ -10,9 +10,11 @@ import json
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponse, JsonResponse
+from django.template.defaultfilters import floatformat
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, pgettext
 
 from course import conf
 from course.cache_headers import private_response
@@ -40,7 +42,11 @@ def certificate_download(request, course):
     """The student's own certificate for this course, as a PDF (a revoked one is refused)."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    certificate = Certificate.objects.filter(enrollment__user=request.user, enrollment__course=course).first()
+    # The enrollment is the course of record's, whichever translation of the course this is; the
+    # PDF is written in the language of the page it is downloaded from.
+    certificate = Certificate.objects.filter(
+        enrollment__user=request.user, enrollment__course__translation_key=course.translation_key
+    ).first()
     if certificate is None:
         raise Http404("No certificate for this course yet.")
     if certificate.revoked_at is not None:
@@ -92,7 +98,7 @@ def json_ld(verification, url):
         "@type": "EducationalOccupationalCredential",
         "url": url,
         "identifier": verification.code,
-        "name": f"Certificate of completion: {course.title}",
+        "name": gettext("Certificate of completion: %(title)s") % {"title": course.title},
         "credentialCategory": "certificate",
         "about": {"@type": "Course", "name": course.title},
         "creativeWorkStatus": verification.status.name.title(),
@@ -103,7 +109,9 @@ def json_ld(verification, url):
     if certificate.accrediting_body:
         data["recognizedBy"] = {"@type": "Organization", "name": certificate.accrediting_body}
     if certificate.hours is not None:
-        data["educationalLevel"] = f"{certificate.hours:.1f} CPD hours"
+        data["educationalLevel"] = pgettext("fractional hours", "%(hours)s CPD hours") % {
+            "hours": floatformat(certificate.hours, 1)
+        }
     if verification.status != Status.REPLACED and certificate.expires_at is not None:
         data["validUntil"] = certificate.expires_at.date().isoformat()
     if verification.status in (Status.REVOKED, Status.REPLACED):

@@ -5,6 +5,9 @@ import io
 import logging
 
 import segno
+from django.template.defaultfilters import floatformat
+from django.utils.dateformat import format as format_date
+from django.utils.translation import gettext, ngettext, pgettext
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.utils import ImageReader
@@ -73,21 +76,38 @@ def draw_image(pdf, reader, x, y, box, anchor):
 
 
 def credit_line(certificate):
-    """ "6.0 CPD hours, accredited by <body>", or what of it is set; "" when neither is."""
-    parts = []
-    if certificate.hours is not None:
-        parts.append(f"{certificate.hours:.1f} CPD hour{'' if certificate.hours == 1 else 's'}")
-    if certificate.accrediting_body:
-        parts.append(f"accredited by {certificate.accrediting_body}")
-    line = ", ".join(parts)
-    return line[:1].upper() + line[1:]
+    """ "6.0 CPD hours, accredited by <body>", or what of it is set; "" when neither is. The same
+    messages as the verification page (course/certificate_verify.html), so both read alike."""
+    hours, body = certificate.hours, certificate.accrediting_body
+    if hours is None:
+        return gettext("Accredited by %(body)s") % {"body": body} if body else ""
+    values = {"hours": floatformat(hours, 1), "body": body}
+    if hours != int(hours):
+        if body:
+            return pgettext("fractional hours", "%(hours)s CPD hours, accredited by %(body)s") % values
+        return pgettext("fractional hours", "%(hours)s CPD hours") % values
+    if body:
+        return (
+            ngettext(
+                "%(hours)s CPD hour, accredited by %(body)s",
+                "%(hours)s CPD hours, accredited by %(body)s",
+                int(hours),
+            )
+            % values
+        )
+    return ngettext("%(hours)s CPD hour", "%(hours)s CPD hours", int(hours)) % values
 
 
 def dates_line(certificate):
-    line = f"Issued on {certificate.issued_at:%d %B %Y}"
-    if certificate.expires_at is not None:
-        line += f" · Valid until {certificate.expires_at:%d %B %Y}"
-    return line
+    """The issue date, and the expiry date if there is one, with month names in the active language."""
+    issued_on = format_date(certificate.issued_at, "d F Y")
+    if certificate.expires_at is None:
+        return gettext("Issued on %(issued_on)s") % {"issued_on": issued_on}
+    # Translators: on the certificate PDF, under the course title.
+    return gettext("Issued on %(issued_on)s · Valid until %(expires_on)s") % {
+        "issued_on": issued_on,
+        "expires_on": format_date(certificate.expires_at, "d F Y"),
+    }
 
 
 def certificate_pdf(certificate, verify_url=None):
@@ -100,7 +120,7 @@ def certificate_pdf(certificate, verify_url=None):
     buffer = io.BytesIO()
     width, height = landscape(A4)
     pdf = canvas.Canvas(buffer, pagesize=(width, height), pageCompression=0)
-    pdf.setTitle(f"Certificate of completion: {course.title}")
+    pdf.setTitle(gettext("Certificate of completion: %(title)s") % {"title": course.title})
     pdf.setAuthor(brand.name)
     pdf.setStrokeColor(PINE)
     pdf.setLineWidth(6)
@@ -117,13 +137,15 @@ def certificate_pdf(certificate, verify_url=None):
         pdf.drawCentredString(width / 2, height - 100, brand.name.upper())
     pdf.setFillColor(INK)
     pdf.setFont("Helvetica-Bold", 34)
-    pdf.drawCentredString(width / 2, height - 155, "Certificate of Completion")
+    # Translators: the heading of the certificate PDF, above "This certifies that <name> has completed
+    # the course <title>".
+    pdf.drawCentredString(width / 2, height - 155, gettext("Certificate of Completion"))
     pdf.setFont("Helvetica", 15)
-    pdf.drawCentredString(width / 2, height - 195, "This certifies that")
+    pdf.drawCentredString(width / 2, height - 195, gettext("This certifies that"))
     pdf.setFont("Helvetica-Bold", 28)
     pdf.drawCentredString(width / 2, height - 238, certificate.holder_name)
     pdf.setFont("Helvetica", 15)
-    pdf.drawCentredString(width / 2, height - 275, "has completed the course")
+    pdf.drawCentredString(width / 2, height - 275, gettext("has completed the course"))
     pdf.setFont("Helvetica-Bold", 20)
     pdf.drawCentredString(width / 2, height - 308, course.title)
     credits = credit_line(certificate)
@@ -153,8 +175,8 @@ def certificate_pdf(certificate, verify_url=None):
     draw_qr(pdf, verify_url, width - 60 - QR_SIZE, 60, QR_SIZE)
     pdf.setFont("Helvetica", 10)
     pdf.setFillColor(SOFT)
-    pdf.drawCentredString(width / 2, 80, f"Verify this certificate at {verify_url}")
-    pdf.drawCentredString(width / 2, 65, f"Certificate code {certificate.code}")
+    pdf.drawCentredString(width / 2, 80, gettext("Verify this certificate at %(url)s") % {"url": verify_url})
+    pdf.drawCentredString(width / 2, 65, gettext("Certificate code %(code)s") % {"code": certificate.code})
     pdf.showPage()
     pdf.save()
     return buffer.getvalue()

@@ -10,9 +10,12 @@ import datetime
 from dataclasses import dataclass
 from functools import partial
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
+from django.utils.translation import gettext
+from wagtail.models import Locale
 
 from course.models import CoursePage, Enrollment
 from course.tasks import send_approval_email, send_enrollment_email
@@ -40,8 +43,18 @@ def _after_commit(task, enrollment_id):
     transaction.on_commit(partial(task.enqueue, enrollment_id))
 
 
+def language_of(course):
+    """The language of `course`'s translation, for the enrollment made through it; "" without
+    localisation (the site's default language)."""
+    if not getattr(settings, "WAGTAIL_I18N_ENABLED", False):
+        return ""
+    return Locale.objects.filter(pk=course.locale_id).values_list("language_code", flat=True).first() or ""
+
+
 def _locked_course(course):
-    return CoursePage.objects.select_for_update(of=("self",)).get(pk=course.pk)
+    """`course`'s course of record, locked: a course and its translations share its enrollments,
+    seats and rules (course/outline.py)."""
+    return CoursePage.objects.select_for_update(of=("self",)).get(pk=course.outline.record.pk)
 
 
 def _seats_taken(course):
@@ -50,7 +63,7 @@ def _seats_taken(course):
 
 def _check_capacity(course):
     if course.capacity is not None and _seats_taken(course) >= course.capacity:
-        raise EnrollmentError("full", "Sorry, this course is full.")
+        raise EnrollmentError("full", gettext("Sorry, this course is full."))
 
 
 def _expiry(course, start):
@@ -101,8 +114,9 @@ def enroll(user, course, *, code=None, source=Enrollment.Source.SELF):
     (`source=ADMIN` or `IMPORT`) bypasses mode and code but not capacity.
     """
     if not user.is_authenticated:
-        raise EnrollmentError("login", "Please log in to enroll.")
+        raise EnrollmentError("login", gettext("Please log in to enroll."))
     by_staff = source in (Enrollment.Source.ADMIN, Enrollment.Source.IMPORT)
+    language = language_of(course)  # the translation the student enrolls through
     with transaction.atomic():
         course = _locked_course(course)
         existing = Enrollment.objects.select_for_update().filter(user=user, course=course).first()
@@ -114,10 +128,12 @@ def enroll(user, course, *, code=None, source=Enrollment.Source.SELF):
         mode = course.enrollment_mode
         if not by_staff:
             if mode == CoursePage.EnrollmentMode.CLOSED:
-                raise EnrollmentError("closed", "Enrollment for this course is closed.")
+                raise EnrollmentError("closed", gettext("Enrollment for this course is closed."))
             if mode == CoursePage.EnrollmentMode.CODE and not readmits_without_code(existing):
                 if not code_matches(code, course.enrollment_code):
-                    raise EnrollmentError("code", "That enrollment code is not valid for this course.")
+                    raise EnrollmentError(
+                        "code", gettext("That enrollment code is not valid for this course.")
+                    )
                 source = Enrollment.Source.CODE
             elif mode == CoursePage.EnrollmentMode.CODE:
                 source = existing.source  # readmitted on the code, or the admission, of last time
@@ -127,11 +143,15 @@ def enroll(user, course, *, code=None, source=Enrollment.Source.SELF):
             # A request would put the completion on hold: the course team renews a graduate.
             raise EnrollmentError(
                 "approval",
-                "To open the lessons again, ask the course team: your completion stays on the record.",
+                gettext(
+                    "To open the lessons again, ask the course team: your completion stays on the record."
+                ),
             )
         now = timezone.now()
         enrollment = existing or Enrollment(user=user, course=course)
         enrollment.source = source
+        if existing is None or not by_staff:  # an administrator's renewal keeps the student's language
+            enrollment.language = language
         if mode == CoursePage.EnrollmentMode.APPROVAL and not by_staff:
             enrollment.status = Enrollment.Status.PENDING
             enrollment.enrolled_at = now
@@ -175,7 +195,9 @@ def withdraw(enrollment):
     with transaction.atomic():
         enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
         if enrollment.status == Enrollment.Status.COMPLETED:
-            raise EnrollmentError("completed", "A completed course stays on the record; it cannot be left.")
+            raise EnrollmentError(
+                "completed", gettext("A completed course stays on the record; it cannot be left.")
+            )
         if enrollment.status == Enrollment.Status.WITHDRAWN:
             return EnrollmentResult(enrollment, created=False, changed=False)
         enrollment.status = Enrollment.Status.WITHDRAWN

@@ -16,6 +16,7 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseServerError
 from django.template import loader
 from django.template.exceptions import TemplateDoesNotExist
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import requires_csrf_token
 
 from course.cache_headers import private_response
@@ -23,7 +24,9 @@ from course.cache_headers import private_response
 logger = logging.getLogger("course.errors")
 
 RETRY_AFTER = 30  # seconds: long enough for a database restart or fail-over
-DATABASE_DOWN = "The site is briefly unavailable while its database restarts. Please try again in a minute."
+DATABASE_DOWN = _(
+    "The site is briefly unavailable while its database restarts. Please try again in a minute."
+)
 
 
 def unavailable_response(message, retry_after=RETRY_AFTER):
@@ -34,7 +37,7 @@ def unavailable_response(message, retry_after=RETRY_AFTER):
     return private_response(response)
 
 
-FILE_UNAVAILABLE = "This file cannot be fetched from storage right now. Please try again in a few minutes."
+FILE_UNAVAILABLE = _("This file cannot be fetched from storage right now. Please try again in a few minutes.")
 
 
 def storage_unavailable(error):

@@ -6,6 +6,7 @@ anyone, so they never render the body (where course and lesson blocks live).
 
 from django.contrib.syndication.views import Feed
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.translation import gettext
 
 from course.models.branding import brand_for
 
@@ -45,7 +46,11 @@ class ArticleRssFeed(Feed):
 
     def description(self, index):
         name = self.site_name()
-        return index.intro or (f"New articles from {name}." if name else f"New articles: {index.title}.")
+        if index.intro:
+            return index.intro
+        if name:
+            return gettext("New articles from %(name)s.") % {"name": name}
+        return gettext("New articles: %(title)s.") % {"title": index.title}
 
     def author_name(self, index):
         return self.site_name() or None

@@ -1,11 +1,13 @@
 """Forms students submit on course pages. Only the fields listed here are ever read."""
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 
 class EnrollForm(forms.Form):
     code = forms.CharField(
-        label="Enrollment code",
+        label=_("Enrollment code"),
         max_length=64,
         required=False,
         strip=True,
@@ -19,7 +21,9 @@ class EnrollForm(forms.Form):
         self.course = course
         if course.enrollment_mode == course.EnrollmentMode.CODE and code_needed:
             self.fields["code"].required = True
-            self.fields["code"].error_messages["required"] = "Enter the enrollment code you were given."
+            self.fields["code"].error_messages["required"] = gettext(
+                "Enter the enrollment code you were given."
+            )
         else:
             del self.fields["code"]
 
@@ -32,18 +36,18 @@ class NameForm(forms.Form):
     """
 
     first_name = forms.CharField(
-        label="Given name",
+        label=_("Given name"),
         max_length=150,
         strip=True,
         widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
-        error_messages={"required": "Enter your given name, as it should appear on your certificates."},
+        error_messages={"required": _("Enter your given name, as it should appear on your certificates.")},
     )
     last_name = forms.CharField(
-        label="Family name",
+        label=_("Family name"),
         max_length=150,
         strip=True,
         required=False,
-        help_text="Leave empty if you have only one name.",
+        help_text=_("Leave empty if you have only one name."),
         widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
     )
 
@@ -52,7 +56,7 @@ class NameForm(forms.Form):
         for field in ("first_name", "last_name"):
             value = cleaned.get(field, "")
             if value and not any(character.isalpha() for character in value):
-                self.add_error(field, "A name needs at least one letter.")
+                self.add_error(field, gettext("A name needs at least one letter."))
         return cleaned
 
     def save_to(self, user):

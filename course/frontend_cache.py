@@ -13,7 +13,10 @@ never on a move. This module purges the rest:
   article index, its feeds, its articles and the catalogue;
 - when a page is unpublished, deleted or moved, everything under it that may be cached
   (its descendants answer 404 or move), and on a move the page itself at its old and
-  new URL.
+  new URL;
+- with Wagtail's localisation on, the live translations of those changed pages: their
+  language switcher and hreflang links name the changed page only while it is live and
+  reachable (course/templatetags/course_languages.py).
 
 URLs are collected when the signal arrives (the tree as it was; a deleted page still has
 its URL) and purged once the transaction commits (a move's old URLs with its new ones): a
@@ -31,7 +34,7 @@ import threading
 from django.conf import settings
 from django.db import transaction
 from wagtail.contrib.frontend_cache.utils import PurgeBatch
-from wagtail.models import get_page_models
+from wagtail.models import Page, get_page_models
 from wagtail.signals import page_published, page_unpublished, post_page_move, pre_page_move
 
 from course.models import (
@@ -140,6 +143,19 @@ def subtree(page):
     return [other for other in page.get_descendants().live().specific() if may_be_cached(other)]
 
 
+def translations_of(pages):
+    """The live translations of `pages` that may be cached (other than `pages`), in one query."""
+    if not pages or not getattr(settings, "WAGTAIL_I18N_ENABLED", False):
+        return []
+    others = (
+        Page.objects.filter(translation_key__in={page.translation_key for page in pages})
+        .exclude(pk__in=[page.pk for page in pages])
+        .live()
+        .specific()
+    )
+    return [other for other in others if may_be_cached(other)]
+
+
 def add_page(batch, page, itself=True):
     """The page's URLs (unless Wagtail purges them itself), and an article index's feeds."""
     if itself:
@@ -156,7 +172,8 @@ def collect(page, *, itself, descendants, now=True):
     page = page.specific
     batch = pending.add(now=now)
     add_page(batch, page, itself=itself)
-    for other in pages_showing(page) + (subtree(page) if descendants else []):
+    below = subtree(page) if descendants else []
+    for other in pages_showing(page) + below + translations_of([page, *below]):
         add_page(batch, other)
 
 

@@ -29,6 +29,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django_tasks import task
 from wagtail.log_actions import log
 
@@ -132,12 +133,11 @@ def resend(invitation, *, by):
     with transaction.atomic():
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if invitation.accepted_at is not None or invitation.cancelled_at is not None:
-            raise InvitationError("closed", "This invitation was already accepted or cancelled.")
+            raise InvitationError("closed", gettext("This invitation was already accepted or cancelled."))
         if not _may_send_again(invitation, now):
             minutes = max(1, conf.invitation_resend_interval() // 60)
-            raise InvitationError(
-                "too_soon", f"This invitation was sent less than {minutes} minutes ago; try again later.", 429
-            )
+            message = gettext("This invitation was sent less than %(minutes)s minutes ago; try again later.")
+            raise InvitationError("too_soon", message % {"minutes": minutes}, 429)
         _send(invitation, now, by=by, action=INVITATION_RESENT)
     return invitation
 
@@ -175,25 +175,25 @@ def invitation_for_token(token):
     try:
         key = signing.loads(token, salt=SIGNING_SALT, max_age=_validity())
     except signing.SignatureExpired as error:
-        raise InvitationError("expired", "This invitation link has expired.", 410) from error
+        raise InvitationError("expired", gettext("This invitation link has expired."), 410) from error
     except signing.BadSignature as error:
-        raise InvitationError("invalid", "This invitation link is not valid.", 400) from error
+        raise InvitationError("invalid", gettext("This invitation link is not valid."), 400) from error
     invitation = Invitation.objects.select_related("course").filter(key=key).first()
     if invitation is None:
-        raise InvitationError("invalid", "This invitation link is not valid.", 400)
+        raise InvitationError("invalid", gettext("This invitation link is not valid."), 400)
     check_open(invitation)
     return invitation
 
 
 def check_open(invitation):
     if invitation.cancelled_at is not None:
-        raise InvitationError("cancelled", "This invitation was cancelled by the course team.", 410)
+        raise InvitationError("cancelled", gettext("This invitation was cancelled by the course team."), 410)
     if invitation.accepted_at is not None:
-        raise InvitationError("used", "This invitation has already been used.", 410)
+        raise InvitationError("used", gettext("This invitation has already been used."), 410)
     if invitation.expires_at <= timezone.now():
-        raise InvitationError("expired", "This invitation has expired.", 410)
+        raise InvitationError("expired", gettext("This invitation has expired."), 410)
     if not invitation.course.live:
-        raise InvitationError("unavailable", "This course is not available.", 410)
+        raise InvitationError("unavailable", gettext("This course is not available."), 410)
 
 
 def email_matches(user, invitation):
@@ -211,11 +211,12 @@ def accept(invitation, user):
     another address, or the course is full.
     """
     if not user.is_authenticated:
-        raise InvitationError("login", "Please log in to accept the invitation.", 403)
+        raise InvitationError("login", gettext("Please log in to accept the invitation."), 403)
     if not email_matches(user, invitation):
         raise InvitationError(
             "email",
-            f"This invitation is for {invitation.email}; you are logged in with another address.",
+            gettext("This invitation is for %(email)s; you are logged in with another address.")
+            % {"email": invitation.email},
             403,
         )
     now = timezone.now()
@@ -227,10 +228,10 @@ def accept(invitation, user):
             if claimed != 1:
                 invitation.refresh_from_db()
                 check_open(invitation)  # says why (used, cancelled, expired)
-                raise InvitationError("used", "This invitation has already been used.", 410)
+                raise InvitationError("used", gettext("This invitation has already been used."), 410)
             result = enroll(user, invitation.course, source=Enrollment.Source.ADMIN)
             if not result.enrollment.grants_access():
-                raise EnrollmentError("not_active", "The enrollment could not be opened.")
+                raise EnrollmentError("not_active", gettext("The enrollment could not be opened."))
             Invitation.objects.filter(pk=invitation.pk).update(enrollment=result.enrollment)
             invitation.refresh_from_db()
             log(invitation, INVITATION_ACCEPTED, user=user)
@@ -259,5 +260,7 @@ def send_invitation_email(invitation_id):
         "email": invitation.email,
     }
     body = render_to_string("course/emails/invitation.txt", context)
-    send_mail(f"You are invited to {course.title}", body, brand.from_email(), [invitation.email])
+    # Translators: the subject of the invitation email; "title" is the course title.
+    subject = gettext("You are invited to %(title)s") % {"title": course.title}
+    send_mail(subject, body, brand.from_email(), [invitation.email])
     return True

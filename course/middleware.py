@@ -1,8 +1,12 @@
-"""Request checks that apply to every URL before any view runs."""
+"""Request checks that apply to every URL before any view runs, and the request's language."""
 
 import re
 
+from django.conf import settings
+from django.conf.urls.i18n import is_language_prefix_patterns_used
 from django.http import HttpResponseBadRequest
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
 
 # C0 control characters other than tab, LF and CR, and DEL.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -43,3 +47,23 @@ def submitted_text(request):
         for key, values in query_dict.lists():
             yield key
             yield from values
+
+
+class PathLanguageMiddleware(LocaleMiddleware):
+    """Django's `LocaleMiddleware` for a site whose URLs carry the language: `/fr/…` is French and
+    an unprefixed URL the default language (`i18n_patterns(..., prefix_default_language=False)`).
+
+    There the language never depends on the browser, so responses must not say `Vary:
+    Accept-Language`, which Django's middleware adds to every unprefixed page: shared caches would
+    keep one copy per browser language of each English page. Use it in `LocaleMiddleware`'s place
+    (after `SessionMiddleware`, before `CommonMiddleware`); on a site without language prefixes it
+    behaves as `LocaleMiddleware` does.
+    """
+
+    def process_response(self, request, response):
+        urlconf = getattr(request, "urlconf", settings.ROOT_URLCONF)
+        prefixes_used, default_prefixed = is_language_prefix_patterns_used(urlconf)
+        if not prefixes_used or default_prefixed:
+            return super().process_response(request, response)
+        response.headers.setdefault("Content-Language", translation.get_language())
+        return response

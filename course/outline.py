@@ -12,6 +12,12 @@ ids, titles, URL paths, public summaries, flags, minutes and release rules of li
 modules and lessons, never a lesson body and never anything about a user (access is
 decided fresh per request, in course/access.py).
 `course/outline_freshness.py` drops an entry on every change that can alter it.
+
+A course and its translations (Wagtail's `translation_key`) are one course to its students, whose
+records are kept against the course of record: the course's first translation (the lowest id),
+and the translations of the modules and lessons in it. Each outline page says which page its
+records are under (`record_pk`), and the outline which course (`record`), so a French lesson
+request finds the student's progress without another query.
 """
 
 import datetime
@@ -20,6 +26,7 @@ from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db.models import Q
@@ -43,6 +50,20 @@ class OutlinePage:
     estimated_minutes: int = 0
     release_on: datetime.date | None = None
     release_after_days: int | None = None
+    record_pk: int | None = None  # the page the student's records are under (this one when None)
+
+    @property
+    def record_id(self):
+        return self.pk if self.record_pk is None else self.record_pk
+
+
+@dataclass(frozen=True)
+class CourseRecord:
+    """The course of record of a course and its translations: where enrollments, completions and
+    quiz attempts of all of them are kept."""
+
+    pk: int
+    path: str
 
 
 @dataclass
@@ -149,6 +170,7 @@ def lesson_ids_by_course(courses):
 # for requests that read the tree between the change and its commit. A generation number, moved
 # on by a change to sites (URLs), covers every course at once.
 GENERATION_KEY = "pinewood:outline:generation"
+FORMAT = 2  # in every key: a structure cached in an earlier shape is never read
 
 
 def structure_timeout():
@@ -164,7 +186,10 @@ def structure_keys(course_pks):
     """{course id: the cache key of its structure as it is now}, in one cache round trip."""
     found = cache.get_many([GENERATION_KEY, *map(_version_key, course_pks)])
     generation = found.get(GENERATION_KEY, 0)
-    return {pk: f"pinewood:outline:{generation}:{pk}:{found.get(_version_key(pk), 0)}" for pk in course_pks}
+    return {
+        pk: f"pinewood:outline:{FORMAT}:{generation}:{pk}:{found.get(_version_key(pk), 0)}"
+        for pk in course_pks
+    }
 
 
 def structure_key(course_pk):
@@ -182,7 +207,7 @@ def forget_all_structures():
     move_on([GENERATION_KEY])
 
 
-def _outline_page(page):
+def _outline_page(page, record_pk=None):
     url = page.get_url()  # relative while the course and the request share a site
     if isinstance(page, AbstractLessonPage):
         return OutlinePage(
@@ -192,6 +217,7 @@ def _outline_page(page):
             summary=page.summary,
             is_preview=page.is_preview is True,
             estimated_minutes=page.estimated_minutes or 0,
+            record_pk=record_pk,
         )
     return OutlinePage(
         pk=page.pk,
@@ -200,23 +226,54 @@ def _outline_page(page):
         intro=getattr(page, "intro", ""),
         release_on=getattr(page, "release_on", None),
         release_after_days=getattr(page, "release_after_days", None),
+        record_pk=record_pk,
     )
 
 
+def translations_in_use():
+    return getattr(settings, "WAGTAIL_I18N_ENABLED", False)
+
+
+def records_of(course, pages):
+    """(`CourseRecord` of `course`, {page id: id of its translation in the course of record}) in
+    one query: the course of record is the course's first translation (the lowest id; `course`
+    itself without localisation), and `pages` in it, or translated from pages in it, are mapped
+    (a page that is its own record, or has no translation there, is left out)."""
+    if not translations_in_use():
+        return CourseRecord(course.pk, course.path), {}
+    keys = {course.translation_key} | {page.translation_key for page in pages}
+    rows = (
+        Page.objects.filter(translation_key__in=keys)
+        .order_by("pk")
+        .values_list("translation_key", "pk", "path")
+    )
+    record = next(
+        (CourseRecord(pk, path) for key, pk, path in rows if key == course.translation_key),
+        CourseRecord(course.pk, course.path),
+    )
+    under_record = {key: pk for key, pk, path in rows if path.startswith(record.path)}
+    mapped = {page.pk: under_record.get(page.translation_key, page.pk) for page in pages}
+    return record, {pk: record_pk for pk, record_pk in mapped.items() if record_pk != pk}
+
+
 def read_structure(course):
-    """[(module, [lessons])] of `OutlinePage`s, from the tree (`walk_syllabus`), in tree order."""
-    pages = syllabus_pages([course]).specific().defer_streamfields()
-    structure = []
+    """(`CourseRecord`, [(module, [lessons])] of `OutlinePage`s), from the tree (`walk_syllabus`),
+    in tree order."""
+    pages = list(syllabus_pages([course]).specific().defer_streamfields())
+    record, record_of = records_of(course, pages)
+    modules = []
     for _, module_page, lesson_page in walk_syllabus([course], pages):
         if lesson_page is None:
-            structure.append((_outline_page(module_page), []))
+            modules.append((_outline_page(module_page, record_of.get(module_page.pk)), []))
         else:
-            structure[-1][1].append(_outline_page(lesson_page))
-    return structure
+            modules[-1][1].append(_outline_page(lesson_page, record_of.get(lesson_page.pk)))
+    return record, modules
 
 
 def _build(structure):
-    """(modules, lessons, {lesson id: index}) of `OutlineModule`/`OutlineLesson` from a structure."""
+    """(record, modules, lessons, {lesson id: index}) of `OutlineModule`/`OutlineLesson` from a
+    structure."""
+    record, structure = structure
     modules, lessons = [], []
     for module_page, lesson_pages in structure:
         if not lesson_pages:
@@ -227,7 +284,7 @@ def _build(structure):
             lesson = OutlineLesson(page=lesson_page, module=module, number=len(lessons) + 1)
             module.lessons.append(lesson)
             lessons.append(lesson)
-    return modules, lessons, {lesson.page.pk: i for i, lesson in enumerate(lessons)}
+    return record, modules, lessons, {lesson.page.pk: i for i, lesson in enumerate(lessons)}
 
 
 # Outlines built in this process, by the versioned key of their structure, with the token the
@@ -239,7 +296,8 @@ BUILT_OUTLINES_KEPT = 256
 
 
 def built_outline(course):
-    """(modules, lessons, {lesson id: index}) of the course as it is now (see `_built_outlines`)."""
+    """(record, modules, lessons, {lesson id: index}) of the course as it is now (see
+    `_built_outlines`)."""
     key = structure_key(course.pk)
     token_key = f"{key}:token"
     token = cache.get(token_key)
@@ -265,7 +323,7 @@ class CourseOutline:
 
     def __init__(self, course):
         self.course = course
-        self.modules, self.lessons, self._lesson_index = built_outline(course)
+        self.record, self.modules, self.lessons, self._lesson_index = built_outline(course)
 
     @property
     def minutes(self):
@@ -277,6 +335,12 @@ class CourseOutline:
     def entry_for(self, page):
         index = self._lesson_index.get(page.pk)
         return None if index is None else self.lessons[index]
+
+    def record_id_of(self, page):
+        """The id the student's records of lesson `page` are kept under (`page`'s own when it is not
+        a lesson of this outline)."""
+        entry = self.entry_for(page)
+        return page.pk if entry is None else entry.page.record_id
 
     def neighbours(self, page):
         """(previous, next) lesson entries around `page`, crossing module boundaries."""

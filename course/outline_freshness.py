@@ -4,7 +4,8 @@ A change to a page can alter the outline of the course above it (a module or les
 published, unpublished, renamed, reordered, moved or deleted) and of every course
 below it (a catalogue renamed or moved changes their URLs). So each change drops the
 cached structure of the courses on the page's path and in its subtree, in one query;
-a change to a site (hostname, port, root page) drops them all. The next request reads
+a change to a site (hostname, port, root page) drops them all. Translations of a course count
+as the course here (course/outline.py keeps their records under the course of record). The next request reads
 the tree again, so an editor's change shows on the very next page view.
 """
 
@@ -19,12 +20,15 @@ from course.signal_handlers import content_unchanged
 
 
 def courses_touching(*paths):
-    """Ids of the courses that are, contain or lie under the pages at `paths`."""
+    """Ids of the courses that are, contain or lie under the pages at `paths`, and of their
+    translations: a translation's outline says which page of the course of record each of its
+    lessons keeps its records under, so a change there changes it too."""
     within = Q()
     for path in paths:
         above = [path[:end] for end in range(Page.steplen, len(path) + 1, Page.steplen)]
         within |= Q(path__startswith=path) | Q(path__in=above)
-    return list(CoursePage.objects.filter(within).values_list("pk", flat=True))
+    keys = CoursePage.objects.filter(within).values("translation_key")
+    return list(CoursePage.objects.filter(translation_key__in=keys).values_list("pk", flat=True))
 
 
 def page_changed(sender, instance, **kwargs):

@@ -6,6 +6,7 @@ email address stands in; the username never does, as a host may generate it.
 """
 
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext
 
 
 def display_name(user):
@@ -17,4 +18,4 @@ def display_name(user):
     if full_name:
         return full_name
     email_field = get_user_model().get_email_field_name()
-    return getattr(user, email_field, "") or "Student"
+    return getattr(user, email_field, "") or gettext("Student")

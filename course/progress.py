@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from functools import partial
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from course.access import release_date
+from course.access import course_of, release_date
 from course.certificate_records import new_certificate
 from course.models import Certificate, CoursePage, Enrollment, LessonCompletion
 from course.outline import lesson_ids_by_course
@@ -42,15 +43,19 @@ def progress_for(user, course):
 
     The query asks for the student's completions under the course's tree path rather than for
     each lesson by id: its cost follows the student's completions, not the course's size (this
-    runs on every lesson request); the outline's live lessons then keep the ones that count."""
-    ids = lesson_ids(course.outline)
+    runs on every lesson request); the outline's live lessons then keep the ones that count.
+    In a translation of a course the completions are the course of record's (`outline.record`),
+    shown against this translation's lessons: completing a lesson in either language counts once."""
+    outline = course.outline
+    ids = lesson_ids(outline)
     if not user.is_authenticated or not ids:
         return Progress(total=len(ids), completed_ids=set())
-    live = set(ids)
-    rows = LessonCompletion.objects.filter(user=user, lesson__path__startswith=course.path).values_list(
-        "lesson_id", "completed_at"
-    )
-    completed = {pk: at for pk, at in rows if pk in live}
+    shown_as = {entry.page.record_id: entry.page.pk for entry in outline.lessons}
+    under = Q(lesson__path__startswith=outline.record.path)
+    if outline.record.path != course.path:  # a lesson written in this translation only
+        under |= Q(lesson__path__startswith=course.path)
+    rows = LessonCompletion.objects.filter(under, user=user).values_list("lesson_id", "completed_at")
+    completed = {shown_as[pk]: at for pk, at in rows if pk in shown_as}
     return Progress(
         total=len(ids), completed_ids=set(completed), last_activity=max(completed.values(), default=None)
     )
@@ -108,16 +113,27 @@ def next_lesson(outline, progress, enrollment=None):
     return None
 
 
-def mark_complete(user, lesson):
-    """Record that `user` completed `lesson`; returns (completion, created). Safe to call twice."""
-    completion = LessonCompletion.objects.filter(user=user, lesson=lesson).first()
+def lesson_record_id(lesson, course=None):
+    """The id a student's records of `lesson` (in `course`, found when not given) are kept under:
+    the course of record's lesson, so that what a student does in any translation of a lesson
+    (completion, quiz attempts, media positions) is one record (`CourseOutline.record_id_of`)."""
+    course = course if course is not None else course_of(lesson)
+    return course.outline.record_id_of(lesson) if course is not None else lesson.pk
+
+
+def mark_complete(user, lesson, course=None):
+    """Record that `user` completed `lesson` (in `course`, found when not given); returns
+    (completion, created). Safe to call twice, and from two translations of the lesson: the
+    completion is kept under `lesson_record_id`."""
+    lesson_id = lesson_record_id(lesson, course)
+    completion = LessonCompletion.objects.filter(user=user, lesson_id=lesson_id).first()
     if completion is not None:
         return completion, False
     try:
         with transaction.atomic():
-            return LessonCompletion.objects.create(user=user, lesson=lesson), True
+            return LessonCompletion.objects.create(user=user, lesson_id=lesson_id), True
     except IntegrityError:
-        return LessonCompletion.objects.get(user=user, lesson=lesson), False
+        return LessonCompletion.objects.get(user=user, lesson_id=lesson_id), False
 
 
 def complete_course_if_done(enrollment):

@@ -20,6 +20,7 @@ import time
 from dataclasses import dataclass
 
 from django.core.cache import cache
+from django.utils.translation import gettext, ngettext
 
 from course import conf
 from course.cache_limits import CacheUnavailable, strict_cache
@@ -138,9 +139,13 @@ class CodeAttempt:
 
     def message(self):
         if self.unavailable:
-            return "Enrollment codes cannot be checked right now. Please try again in a minute."
+            return gettext("Enrollment codes cannot be checked right now. Please try again in a minute.")
         minutes = self.retry_minutes
-        return f"Too many wrong codes. Try again in {minutes} minute{'s' if minutes != 1 else ''}."
+        return ngettext(
+            "Too many wrong codes. Try again in %(minutes)s minute.",
+            "Too many wrong codes. Try again in %(minutes)s minutes.",
+            minutes,
+        ) % {"minutes": minutes}
 
     def wrong(self):
         """The guess was wrong: it stays counted everywhere."""

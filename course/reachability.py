@@ -110,20 +110,33 @@ def ancestors_live(page):
     return not Page.objects.ancestor_of(page).filter(depth__gt=1, live=False).exists()
 
 
+def hidden_by_an_ancestor():
+    """Whether an unpublished ancestor (below the tree root) hides the outer query's page: a
+    correlated subquery on the tree path, for `Exists()`."""
+    return Exists(
+        Page.objects.filter(
+            live=False,
+            depth__gt=1,
+            depth__lt=OuterRef("depth"),
+            path=Substr(OuterRef("path"), 1, F("depth") * Page.steplen),
+        )
+    )
+
+
 def with_live_ancestors(pages):
     """Narrow a page queryset to pages no unpublished ancestor hides (they answer 404).
 
     The queryset form of `ancestors_live` for listings (the API): one correlated
     subquery, so the cost does not grow with the number of unpublished pages.
     """
-    hidden_ancestor = Page.objects.filter(
-        live=False,
-        depth__gt=1,
-        depth__lt=OuterRef("depth"),
-        path=Substr(OuterRef("path"), 1, F("depth") * Page.steplen),
-    )
-    reachable = Page.objects.filter(live=True).exclude(Exists(hidden_ancestor))
+    reachable = Page.objects.filter(live=True).exclude(hidden_by_an_ancestor())
     return pages.filter(pk__in=reachable.values("pk"))  # a plain lookup, which search backends accept
+
+
+def reachable_pages(pages):
+    """Narrow a small page queryset (a page's translations) to live pages no unpublished ancestor
+    hides, in the same query: `with_live_ancestors` without its detour through every live page."""
+    return pages.filter(live=True).exclude(hidden_by_an_ancestor())
 
 
 def without_view_restrictions(pages):

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from course.models import ReminderKind, ReminderOptOut
@@ -56,7 +57,7 @@ def preferences(request):
         ReminderOptOut.objects.bulk_create(
             [ReminderOptOut(user=user, kind=kind) for kind in sorted(off)], ignore_conflicts=True
         )
-        messages.success(request, "Your reminder choices are saved.")
+        messages.success(request, gettext("Your reminder choices are saved."))
         return redirect("course:reminder_preferences")
     off = set(ReminderOptOut.objects.filter(user=user).values_list("kind", flat=True))
     kinds = [

@@ -18,14 +18,16 @@ for their kind (RFC 8058) beside a link to the reminder preferences.
 import datetime
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dateformat import format as format_date
+from django.utils.translation import gettext
 from django_tasks import task
 from wagtail.models import Page
 
@@ -320,21 +322,51 @@ def opt_out(user_id, kind):
 # Sending.
 
 
-def _title(reminder):
-    course = reminder.course.title
-    when = format_date(reminder.date, "j F Y")
-    return {
-        ReminderKind.MODULE_OPEN: f"New in {course}: {getattr(reminder.module, 'title', '')} is open",
-        ReminderKind.ACCESS_ENDING: f"Your access to {course} ends on {when}",
-        ReminderKind.ACCESS_ENDED: f"Your access to {course} has ended",
-        ReminderKind.INACTIVITY: f"Pick up where you left off in {course}",
-        ReminderKind.CERTIFICATE_EXPIRING: f"Your certificate for {course} expires on {when}",
-    }[reminder.kind]
+def _title(reminder, course, module):
+    """The email's subject (and the heading of its HTML part), in the active language."""
+    values = {
+        "course": course.title,
+        "module": getattr(module, "title", ""),
+        "date": format_date(reminder.date, "j F Y"),
+    }
+    subjects = {
+        # Translators: reminder email subjects; "course" is the course title, "module" a module title.
+        ReminderKind.MODULE_OPEN: gettext("New in %(course)s: %(module)s is open"),
+        ReminderKind.ACCESS_ENDING: gettext("Your access to %(course)s ends on %(date)s"),
+        ReminderKind.ACCESS_ENDED: gettext("Your access to %(course)s has ended"),
+        ReminderKind.INACTIVITY: gettext("Pick up where you left off in %(course)s"),
+        ReminderKind.CERTIFICATE_EXPIRING: gettext("Your certificate for %(course)s expires on %(date)s"),
+    }
+    return subjects[reminder.kind] % values
+
+
+def _enrollment_of(reminder):
+    if reminder.enrollment is not None:
+        return reminder.enrollment
+    return reminder.certificate.enrollment if reminder.certificate is not None else None
+
+
+def in_language(page, language):
+    """`page`'s live translation in `language`, else `page` (a module named in a reminder)."""
+    if page is None or not language:
+        return page
+    translation = page.get_translations().filter(locale__language_code=language).live().first()
+    return translation.specific if translation is not None else page
 
 
 def build_email(reminder):
-    """The reminder's email (plain text and HTML), with its List-Unsubscribe headers."""
-    user, course = reminder.user, reminder.course
+    """The reminder's email (plain text and HTML), with its List-Unsubscribe headers, in the
+    student's language (`Enrollment.language_code`) and about the course in that language."""
+    enrollment = _enrollment_of(reminder)
+    language = enrollment.language_code if enrollment is not None else settings.LANGUAGE_CODE
+    with translation.override(language):
+        return _build_email(reminder, enrollment)
+
+
+def _build_email(reminder, enrollment):
+    user = reminder.user
+    course = enrollment.course_in_language() if enrollment is not None else reminder.course
+    module = in_language(reminder.module, enrollment.language if enrollment is not None else "")
     root = root_url_of(course)
     brand = brand_for(course.get_site())
     unsubscribe_url = root + reverse(
@@ -344,13 +376,13 @@ def build_email(reminder):
     context = {
         "brand": brand,
         "name": display_name(user),
-        "title": _title(reminder),
+        "title": _title(reminder, course, module),
         "kind": reminder.kind,
         "kind_label": ReminderKind(reminder.kind).label,
         "course_title": course.title,
         "course_url": course.get_full_url() or f"{root}/",
         "dashboard_url": root + reverse("course:dashboard"),
-        "module_title": getattr(reminder.module, "title", ""),
+        "module_title": getattr(module, "title", ""),
         "date": reminder.date,
         "certificate_url": root + certificate.get_absolute_url() if certificate else "",
         "unsubscribe_url": unsubscribe_url,

@@ -14,12 +14,13 @@ policy lets them read. They never come from the raw page.
 import re
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
-from wagtail.models import Page
+from wagtail.models import Locale, Page
 
 from course.access import allows, lesson_access
 from course.cache_headers import private_response
@@ -88,12 +89,13 @@ def private_lesson_matches(request, query):
     words = set(_words(query))
     if not words:
         return []
-    course_ids = (
+    # An enrollment opens the course in every language it is translated into.
+    course_keys = (
         Enrollment.objects.filter(user=user, status__in=Enrollment.GRANTING)
         .exclude(expires_at__lte=timezone.now())
-        .values_list("course_id", flat=True)
+        .values_list("course__translation_key", flat=True)
     )
-    courses = list(CoursePage.objects.filter(pk__in=course_ids).live())
+    courses = list(in_language(CoursePage.objects.filter(translation_key__in=course_keys).live()))
     if not courses:
         return []
     under_courses = Page.objects.none()
@@ -114,6 +116,14 @@ def private_lesson_matches(request, query):
     return matches
 
 
+def in_language(pages):
+    """`pages` in the language the search is made in (/fr/search/ finds French pages), with
+    Wagtail's localisation on; all of them without it."""
+    if not getattr(settings, "WAGTAIL_I18N_ENABLED", False):
+        return pages
+    return pages.filter(locale=Locale.get_active())
+
+
 def reachable(pages):
     """Drop pages below an unpublished ancestor: their URLs answer 404 and their titles are not public."""
     hidden = list(Page.objects.filter(live=False, depth__gt=1).values_list("path", flat=True))
@@ -124,7 +134,7 @@ def search(request):
     query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
     results = []
     if query:
-        public = reachable(Page.objects.live().public().specific().search(query))
+        public = reachable(in_language(Page.objects.live().public()).specific().search(query))
         private = private_lesson_matches(request, query)
         private_ids = {lesson.pk for lesson, _ in private}
         results = [SearchResult(lesson, text) for lesson, text in private] + [

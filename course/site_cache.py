@@ -18,15 +18,21 @@ request for a course, lesson or article under a school's own pages is routed thr
 catalogue's two queries (`course.routing.route_through_host`), before Wagtail's serve view routes
 one host page at a time. A place gone stale (a page renamed or moved since) is noticed in those
 rows and left to Wagtail.
+
+With Wagtail's localisation on (`WAGTAIL_I18N_ENABLED`), the entry also keeps the root page's live
+translations and their catalogues: the request is routed from the root in its language, as
+Wagtail's `root_page.localized` would find it, without looking the active locale up.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404
 from django.http.request import split_domain_port
+from django.utils import translation
 from wagtail import views as wagtail_views
+from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Site
 
 from course import conf, health
@@ -48,6 +54,18 @@ def site_cache_timeout():
 class CachedSite:
     site: Site  # with its root page's specific object loaded
     catalogues: tuple  # CataloguePlace of each catalogue below the root page, deepest first
+    # With localisation on: {language code: (the root page's live translation, its catalogues)}
+    # for every locale but the root page's own.
+    translations: dict = field(default_factory=dict)
+
+    def root_for(self, language):
+        """(the root page in `language`, or the root page itself when it has no live translation
+        in it, and that root's catalogue places)."""
+        try:
+            code = get_supported_content_language_variant(language)
+        except LookupError:
+            code = None
+        return self.translations.get(code) or (self.site.root_page.specific, self.catalogues)
 
 
 def _site_key(generation, hostname, port):
@@ -60,6 +78,14 @@ def catalogue_places(root):
     catalogues = CourseIndexPage.objects.filter(path__startswith=root.path, depth__gt=root.depth)
     places = [CataloguePlace(page.pk, page.path, page.depth, page.url_path, page) for page in catalogues]
     return tuple(sorted(places, key=lambda place: -place.depth))
+
+
+def translated_roots(root):
+    """{language code: (live translation of `root`, its catalogue places)}, with localisation on."""
+    if not getattr(settings, "WAGTAIL_I18N_ENABLED", False):
+        return {}
+    translations = root.get_translations().live().select_related("locale").specific()
+    return {page.locale.language_code: (page, catalogue_places(page)) for page in translations}
 
 
 def _hosts_are_listed():
@@ -86,7 +112,7 @@ def cached_site_for(request):
     if site is None:
         return None
     # Loaded now so the cached copy routes without a query.
-    entry = CachedSite(site, catalogue_places(site.root_page.specific))
+    entry = CachedSite(site, catalogue_places(site.root_page.specific), translated_roots(site.root_page))
     if site.hostname == hostname or _hosts_are_listed():
         cache.set(key, entry, site_cache_timeout())
     return entry
@@ -94,16 +120,18 @@ def cached_site_for(request):
 
 def route_to_catalogue(request, entry, path):
     """Wagtail's route for `path` when it leads to or below one of the site's catalogues
-    (`route_through_host`), else None for Wagtail to route."""
-    if getattr(settings, "WAGTAIL_I18N_ENABLED", False):
-        return None  # Wagtail routes from the root page's translation for the request's language
+    (`route_through_host`), else None for Wagtail to route. With localisation on, the route
+    starts from the root page in the request's language, and any path is routed here from it:
+    Wagtail would route it from the same page, after a query for the active locale."""
     components = [component for component in path.split("/") if component]
-    root = entry.site.root_page.specific
+    root, catalogues = entry.root_for(translation.get_language())
     child_models = tuple(CourseIndexPage.clean_subpage_models())
-    for place in entry.catalogues:
+    for place in catalogues:
         routed = route_through_host(root, place, request, components, child_models)
         if routed is not None:
             return routed
+    if getattr(settings, "WAGTAIL_I18N_ENABLED", False):
+        return root.route(request, components)
     return None
 
 
@@ -128,7 +156,9 @@ class CachedSiteMiddleware:
         """Route a page under a catalogue here; Wagtail's serve view then uses the result, which
         `Page.route_for_request` documents it keeps in `request._wagtail_route_for_request`."""
         entry = getattr(request, "_pinewood_site", None)
-        if view_func is not wagtail_views.serve or entry is None or not entry.catalogues:
+        if view_func is not wagtail_views.serve or entry is None:
+            return None
+        if not entry.catalogues and not getattr(settings, "WAGTAIL_I18N_ENABLED", False):
             return None
         path = view_args[0] if view_args else view_kwargs.get("path", "")
         try:

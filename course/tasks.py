@@ -9,6 +9,8 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext_lazy
 from django_tasks import task
 
 from course.models import Enrollment
@@ -24,23 +26,26 @@ def root_url_of(course):
 
 
 def _send(enrollment, template, subject, **extra):
+    """Send one email to the enrollment's student, in their language (`Enrollment.language_code`)
+    and about the course in that language: `subject` is a lazy message with `%(course)s`."""
     user = enrollment.user
     if not user.email:
         return False
-    course = enrollment.course
-    root = root_url_of(course)
-    brand = brand_for(course.get_site())  # signs the email and names its sender
-    context = {
-        "brand": brand,
-        "name": display_name(user),
-        "course_title": course.title,
-        "course_url": course.get_full_url() or f"{root}/",
-        "dashboard_url": root + reverse("course:dashboard"),
-        "enrollment": enrollment,
-        **extra,
-    }
-    body = render_to_string(f"course/emails/{template}.txt", context)
-    send_mail(subject, body, brand.from_email(), [user.email])
+    with translation.override(enrollment.language_code):
+        course = enrollment.course_in_language()
+        root = root_url_of(course)
+        brand = brand_for(course.get_site())  # signs the email and names its sender
+        context = {
+            "brand": brand,
+            "name": display_name(user),
+            "course_title": course.title,
+            "course_url": course.get_full_url() or f"{root}/",
+            "dashboard_url": root + reverse("course:dashboard"),
+            "enrollment": enrollment,
+            **{name: value(root) if callable(value) else value for name, value in extra.items()},
+        }
+        body = render_to_string(f"course/emails/{template}.txt", context)
+        send_mail(str(subject) % {"course": course.title}, body, brand.from_email(), [user.email])
     return True
 
 
@@ -55,8 +60,9 @@ def send_enrollment_email(enrollment_id):
     if enrollment is None:
         return False
     if enrollment.status == enrollment.Status.PENDING:
-        return _send(enrollment, "enrollment_requested", f"Enrollment requested: {enrollment.course.title}")
-    return _send(enrollment, "enrollment_confirmed", f"You are enrolled: {enrollment.course.title}")
+        # Translators: email subjects; "course" is the course title.
+        return _send(enrollment, "enrollment_requested", gettext_lazy("Enrollment requested: %(course)s"))
+    return _send(enrollment, "enrollment_confirmed", gettext_lazy("You are enrolled: %(course)s"))
 
 
 @task()
@@ -64,7 +70,7 @@ def send_approval_email(enrollment_id):
     enrollment = _enrollment(enrollment_id)
     if enrollment is None:
         return False
-    return _send(enrollment, "enrollment_approved", f"Enrollment approved: {enrollment.course.title}")
+    return _send(enrollment, "enrollment_approved", gettext_lazy("Enrollment approved: %(course)s"))
 
 
 @task()
@@ -76,6 +82,7 @@ def send_completion_email(enrollment_id):
     return _send(
         enrollment,
         "course_completed",
-        f"Congratulations: you completed {enrollment.course.title}",
-        certificate_url=root_url_of(enrollment.course) + certificate.get_absolute_url(),
+        gettext_lazy("Congratulations: you completed %(course)s"),
+        # The verification page in the student's language: its URL is built inside `_send`.
+        certificate_url=lambda root: root + certificate.get_absolute_url(),
     )

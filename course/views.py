@@ -2,12 +2,15 @@
 
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.translation import gettext
+from wagtail.models import Locale
 
 from course import access as policy
 from course.cache_headers import private_response
@@ -16,7 +19,7 @@ from course.enrollments import ADMITTED_SOURCES, EnrollmentError, enroll, readmi
 from course.errors import storage_unavailable
 from course.forms import EnrollForm, NameForm
 from course.invitations import InvitationError, accept, email_matches, invitation_for_token
-from course.models import Enrollment
+from course.models import CoursePage, Enrollment
 from course.people import display_name
 from course.progress import next_lesson, progress_by_course, progress_for
 from course.ratelimit import CodeAttempt
@@ -113,12 +116,17 @@ def enroll_view(request, course):
                 status = result.enrollment.status
                 if status == Enrollment.Status.PENDING:
                     messages.info(
-                        request, "Your enrollment request was sent. You will get access once it is approved."
+                        request,
+                        gettext("Your enrollment request was sent. You will get access once it is approved."),
                     )
                 elif result.changed:
-                    messages.success(request, f"You are enrolled in {course.title}. Enjoy the course!")
+                    messages.success(
+                        request,
+                        gettext("You are enrolled in %(course)s. Enjoy the course!")
+                        % {"course": course.title},
+                    )
                 else:
-                    messages.info(request, "You are already enrolled in this course.")
+                    messages.info(request, gettext("You are already enrolled in this course."))
                 return redirect(course.url)
     response = course.render(request, context_overrides={"enroll_form": form})
     response.status_code = status_code
@@ -135,7 +143,7 @@ def my_progress_view(request, course):
         return redirect_to_login(request.get_full_path())
     enrollment = policy.enrollment_for(request.user, course)
     if enrollment is None or enrollment.status in (Enrollment.Status.WITHDRAWN, Enrollment.Status.PENDING):
-        messages.info(request, "Your progress shows here once you are enrolled in this course.")
+        messages.info(request, gettext("Your progress shows here once you are enrolled in this course."))
         return private_response(redirect(course.url))
     context = {
         "page": course,
@@ -152,10 +160,12 @@ def withdraw_view(request, course):
         return redirect_to_login(request.get_full_path())
     enrollment = policy.enrollment_for(request.user, course)
     if enrollment is None or enrollment.status == Enrollment.Status.WITHDRAWN:
-        messages.info(request, "You are not enrolled in this course.")
+        messages.info(request, gettext("You are not enrolled in this course."))
         return private_response(redirect(course.url))
     if enrollment.status == Enrollment.Status.COMPLETED:
-        messages.info(request, "You completed this course: it stays on your record, with its certificate.")
+        messages.info(
+            request, gettext("You completed this course: it stays on your record, with its certificate.")
+        )
         return private_response(redirect(course.url))
     was_pending = enrollment.status == Enrollment.Status.PENDING
     if request.method != "POST":
@@ -173,9 +183,25 @@ def withdraw_view(request, course):
         messages.info(request, error.message)
     else:
         messages.success(
-            request, "Your enrollment request was cancelled." if was_pending else "You have left the course."
+            request,
+            gettext("Your enrollment request was cancelled.")
+            if was_pending
+            else gettext("You have left the course."),
         )
     return private_response(redirect(course.url))
+
+
+def in_active_language(courses):
+    """{course id: its live translation in the active language, else the course itself}: the
+    dashboard lists enrollments (kept under each course of record) in the language it is read in."""
+    shown = {course.pk: course for course in courses}
+    if not getattr(settings, "WAGTAIL_I18N_ENABLED", False) or not courses:
+        return shown
+    keys = {course.translation_key: course.pk for course in courses}
+    locale = Locale.get_active()
+    for translation in CoursePage.objects.filter(translation_key__in=keys, locale=locale).live():
+        shown[keys[translation.translation_key]] = translation
+    return shown
 
 
 @login_required
@@ -188,11 +214,12 @@ def dashboard(request):
         .order_by("-enrolled_at")
     )
     progress = progress_by_course(request.user, [enrollment.course for enrollment in enrollments])
+    shown = in_active_language([enrollment.course for enrollment in enrollments])
     now = timezone.now()
     rows = [
         {
             "enrollment": enrollment,
-            "course": enrollment.course,
+            "course": shown[enrollment.course_id],
             "progress": progress.get(enrollment.course_id),
             "certificate": getattr(enrollment, "certificate", None),
             "expired": enrollment.is_expired(now),
@@ -212,7 +239,7 @@ def account(request):
         form = NameForm(request.POST)
         if form.is_valid():
             form.save_to(user)
-            messages.success(request, "Your name is saved.")
+            messages.success(request, gettext("Your name is saved."))
             return redirect("course:account")
     else:
         form = NameForm(initial={"first_name": user.first_name, "last_name": user.last_name})
@@ -258,7 +285,9 @@ def invitation(request, token):
                 )
             status, error = refusal.status, refusal.message
         else:
-            messages.success(request, f"Welcome to {course.title}: you are enrolled.")
+            messages.success(
+                request, gettext("Welcome to %(course)s: you are enrolled.") % {"course": course.title}
+            )
             return redirect(course.url)
     matches = user.is_authenticated and email_matches(user, invitation)
     if user.is_authenticated and not matches:

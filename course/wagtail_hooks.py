@@ -1,6 +1,7 @@
 """Wagtail hooks: registration only. What each hook does lives with its concern: the access
 policy (course/access.py, course/views.py) and the course admin area (course/admin/)."""
 
+from django.apps import apps
 from wagtail import hooks
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
@@ -42,3 +43,13 @@ hooks.register("register_log_actions", register_certificate_log_actions)
 
 # Deleting a lesson can complete students' courses.
 hooks.register("after_delete_page", after_page_deleted)
+
+# On a host with wagtail-localize: its admin views held to page permissions
+# (course/admin/translations.py, which imports wagtail-localize). Registered ahead of localize's
+# own hooks (`order`), so the guarded URLs resolve before localize's at the same paths and the
+# guard runs before localize's translation editor takes over the page edit view.
+if apps.is_installed("wagtail_localize"):
+    from course.admin import translations
+
+    hooks.register("register_admin_urls", translations.guarded_urls, order=-1)
+    hooks.register("before_edit_page", translations.check_translation_editor, order=-1)

@@ -10,6 +10,8 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds.blocks import EmbedBlock
@@ -34,15 +36,15 @@ RICH_TEXT_FEATURES = [
 
 
 class VideoBlock(blocks.StructBlock):
-    video = EmbedBlock(help_text="A YouTube or Vimeo URL.")
+    video = EmbedBlock(help_text=_("A YouTube or Vimeo URL."))
     title = blocks.CharBlock(
-        max_length=120, help_text="Announced to screen readers and shown if the video fails."
+        max_length=120, help_text=_("Announced to screen readers and shown if the video fails.")
     )
     transcript = blocks.TextBlock(required=False)
 
     class Meta:
         icon = "media"
-        label = "Video"
+        label = _("Video")
         template = "lessons/blocks/video.html"
 
 
@@ -74,19 +76,19 @@ class MediaBlock(blocks.StructBlock):
     with optional WebVTT captions (a document, checked like any document) and a transcript that
     search reads where the lesson's access rules allow."""
 
-    media = MediaFileChooserBlock(help_text="An audio or video file from the Media library.")
+    media = MediaFileChooserBlock(help_text=_("An audio or video file from the Media library."))
     title = blocks.CharBlock(
-        max_length=120, help_text="Announced to screen readers and shown under the player."
+        max_length=120, help_text=_("Announced to screen readers and shown under the player.")
     )
-    captions = DocumentChooserBlock(required=False, help_text="Captions: a WebVTT (.vtt) document.")
+    captions = DocumentChooserBlock(required=False, help_text=_("Captions: a WebVTT (.vtt) document."))
     captions_language = blocks.CharBlock(
-        max_length=35, default="en", help_text="The captions' language tag, such as en or pt-BR."
+        max_length=35, default="en", help_text=_("The captions' language tag, such as en or pt-BR.")
     )
     transcript = blocks.RichTextBlock(required=False, features=["bold", "italic", "link", "ol", "ul"])
 
     class Meta:
         icon = "media"
-        label = "Audio or video"
+        label = _("Audio or video")
         template = "lessons/blocks/media.html"
 
     def clean(self, value):
@@ -94,10 +96,12 @@ class MediaBlock(blocks.StructBlock):
         errors = {}
         if value["captions"] is not None and not is_webvtt(value["captions"]):
             errors["captions"] = ValidationError(
-                "Choose a WebVTT captions file: a .vtt document whose first line is WEBVTT."
+                gettext("Choose a WebVTT captions file: a .vtt document whose first line is WEBVTT.")
             )
         if not LANGUAGE_TAG.match(value["captions_language"] or ""):
-            errors["captions_language"] = ValidationError("Enter a language tag such as en, fr or pt-BR.")
+            errors["captions_language"] = ValidationError(
+                gettext("Enter a language tag such as en, fr or pt-BR.")
+            )
         if errors:
             raise blocks.StructBlockValidationError(block_errors=errors)
         return value
@@ -105,25 +109,26 @@ class MediaBlock(blocks.StructBlock):
 
 class CalloutBlock(blocks.StructBlock):
     kind = blocks.ChoiceBlock(
-        choices=[("note", "Note"), ("warning", "Warning"), ("clinical_tip", "Clinical tip")], default="note"
+        choices=[("note", _("Note")), ("warning", _("Warning")), ("clinical_tip", _("Clinical tip"))],
+        default="note",
     )
     title = blocks.CharBlock(max_length=120, required=False)
     body = blocks.RichTextBlock(features=["bold", "italic", "link", "ol", "ul"])
 
     class Meta:
         icon = "warning"
-        label = "Callout"
+        label = _("Callout")
         template = "lessons/blocks/callout.html"
 
 
 class DocumentBlock(blocks.StructBlock):
     document = DocumentChooserBlock()
-    label = blocks.CharBlock(max_length=120, required=False, help_text="Defaults to the document's title.")
+    label = blocks.CharBlock(max_length=120, required=False, help_text=_("Defaults to the document's title."))
     description = blocks.CharBlock(max_length=250, required=False)
 
     class Meta:
         icon = "doc-full"
-        label = "Document download"
+        label = _("Document download")
         template = "lessons/blocks/document.html"
 
 
@@ -133,7 +138,7 @@ class KeyPointsBlock(blocks.StructBlock):
 
     class Meta:
         icon = "list-ul"
-        label = "Key points"
+        label = _("Key points")
         template = "lessons/blocks/key_points.html"
 
 
@@ -156,13 +161,13 @@ class GatedSectionBlock(blocks.StructBlock):
 
     title = blocks.CharBlock(max_length=120)
     teaser = blocks.TextBlock(
-        max_length=500, help_text="Public: shown to visitors who cannot see the content."
+        max_length=500, help_text=_("Public: shown to visitors who cannot see the content.")
     )
     content = LessonContentBlock()
 
     class Meta:
         icon = "lock"
-        label = "Gated section (enrolled students only)"
+        label = _("Gated section (enrolled students only)")
         template = "lessons/blocks/gated_section.html"
 
     def get_context(self, value, parent_context=None):
@@ -198,35 +203,37 @@ class QuizChoiceBlock(blocks.StructBlock):
 
     class Meta:
         icon = "radio-full"
-        label = "Choice"
+        label = _("Choice")
 
 
 class QuizQuestionBlock(blocks.StructBlock):
     prompt = blocks.CharBlock(max_length=500)
     multiple = blocks.BooleanBlock(
-        required=False, help_text="Tick when more than one choice is correct (students see checkboxes)."
+        required=False, help_text=_("Tick when more than one choice is correct (students see checkboxes).")
     )
     choices = blocks.ListBlock(QuizChoiceBlock(), min_num=2, max_num=10)
     feedback = blocks.TextBlock(
-        required=False, max_length=1000, help_text="Shown after the student submits: why the answer is right."
+        required=False,
+        max_length=1000,
+        help_text=_("Shown after the student submits: why the answer is right."),
     )
 
     class Meta:
         icon = "help"
-        label = "Question"
+        label = _("Question")
 
     def clean(self, value):
         value = super().clean(value)
         correct = sum(1 for choice in value["choices"] if choice["correct"])
         if correct == 0:
             raise blocks.StructBlockValidationError(
-                block_errors={"choices": ValidationError("Mark at least one choice as correct.")}
+                block_errors={"choices": ValidationError(gettext("Mark at least one choice as correct."))}
             )
         if correct > 1 and not value["multiple"]:
             raise blocks.StructBlockValidationError(
                 block_errors={
                     "multiple": ValidationError(
-                        "Several choices are correct: tick 'multiple' or fix the choices."
+                        gettext("Several choices are correct: tick 'multiple' or fix the choices.")
                     )
                 }
             )
@@ -243,19 +250,19 @@ class QuizBlock(blocks.StructBlock):
 
     title = blocks.CharBlock(max_length=120, default="Check your understanding")
     pass_mark = blocks.IntegerBlock(
-        min_value=0, max_value=100, default=70, help_text="Percentage needed to pass."
+        min_value=0, max_value=100, default=70, help_text=_("Percentage needed to pass.")
     )
     max_attempts = blocks.IntegerBlock(
-        required=False, min_value=1, max_value=100, help_text="Leave empty for unlimited attempts."
+        required=False, min_value=1, max_value=100, help_text=_("Leave empty for unlimited attempts.")
     )
     required = blocks.BooleanBlock(
-        required=False, default=True, help_text="Students must pass this quiz to complete the lesson."
+        required=False, default=True, help_text=_("Students must pass this quiz to complete the lesson.")
     )
     questions = blocks.ListBlock(QuizQuestionBlock(), min_num=1, max_num=50)
 
     class Meta:
         icon = "tasks"
-        label = "Quiz"
+        label = _("Quiz")
         template = "lessons/blocks/quiz.html"
 
     def get_context(self, value, parent_context=None):

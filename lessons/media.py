@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from course.access import allows_gated
+from course.progress import lesson_record_id
 from lessons.blocks import GatedSectionBlock, MediaBlock
 from lessons.models import MediaPosition
 
@@ -88,12 +89,15 @@ def record_position(user, lesson, entry, position):
         with transaction.atomic():
             row, created = MediaPosition.objects.get_or_create(
                 user=user,
-                lesson=lesson,
+                lesson_id=lesson_record_id(lesson),
                 block_id=entry.block_id,
                 defaults={"position": position, "furthest": min(position, MARGIN_SECONDS), "updated_at": now},
             )
     except IntegrityError:  # created by a simultaneous report
-        row, created = MediaPosition.objects.get(user=user, lesson=lesson, block_id=entry.block_id), False
+        row = MediaPosition.objects.get(
+            user=user, lesson_id=lesson_record_id(lesson), block_id=entry.block_id
+        )
+        created = False
     if created:
         return row
     elapsed = now - row.updated_at
@@ -113,7 +117,8 @@ def record_position(user, lesson, entry, position):
 
 def positions_for(user, lesson):
     """{block id: MediaPosition} of the student in this lesson (one query)."""
-    return {row.block_id: row for row in MediaPosition.objects.filter(user=user, lesson=lesson)}
+    rows = MediaPosition.objects.filter(user=user, lesson_id=lesson_record_id(lesson))
+    return {row.block_id: row for row in rows}
 
 
 def watched_percent(entry, row):

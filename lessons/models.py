@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.api import APIField
 from wagtail.contrib.routable_page.models import path
@@ -37,16 +38,18 @@ class LessonPage(AbstractLessonPage):
         null=True,
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(100)],
-        verbose_name="video to watch (%)",
-        help_text="Students must watch this share of each audio or video block before they can mark the "
-        "lesson complete. Leave empty to ask nothing.",
+        verbose_name=_("video to watch (%)"),
+        help_text=_(
+            "Students must watch this share of each audio or video block before they can mark the "
+            "lesson complete. Leave empty to ask nothing."
+        ),
     )
 
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
         MultiFieldPanel(
             [FieldPanel("is_preview"), FieldPanel("estimated_minutes"), FieldPanel("watch_percent_required")],
-            heading="Lesson settings",
+            heading=_("Lesson settings"),
         ),
         FieldPanel("body"),
     ]
@@ -61,7 +64,7 @@ class LessonPage(AbstractLessonPage):
     api_fields = [APIField("summary"), APIField("is_preview"), APIField("estimated_minutes")]
 
     class Meta:
-        verbose_name = "lesson"
+        verbose_name = _("lesson")
 
     # --- access -----------------------------------------------------------------------------
 
@@ -125,9 +128,9 @@ class LessonPage(AbstractLessonPage):
     # `request.preview_mode` and the access policy turns it into an `Access`. The default
     # mode shows everything, as editors see the live page.
     preview_modes = [
-        (EDITOR, "As an editor (everything)"),
-        (NOT_ENROLLED, "As a visitor who is not enrolled"),
-        (ENROLLED, "As an enrolled student"),
+        (EDITOR, _("As an editor (everything)")),
+        (NOT_ENROLLED, _("As a visitor who is not enrolled")),
+        (ENROLLED, _("As an enrolled student")),
     ]
 
     def serve_preview(self, request, mode_name):
@@ -234,8 +237,8 @@ class MediaPosition(models.Model):
     )
     lesson = models.ForeignKey(LessonPage, on_delete=models.CASCADE, related_name="media_positions")
     block_id = models.CharField(max_length=64)
-    position = models.FloatField(default=0, help_text="Seconds from the start, where the player was.")
-    furthest = models.FloatField(default=0, help_text="Seconds watched from the start, at most.")
+    position = models.FloatField(default=0, help_text=_("Seconds from the start, where the player was."))
+    furthest = models.FloatField(default=0, help_text=_("Seconds watched from the start, at most."))
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -8,6 +8,8 @@ be shown to the student as is.
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
+
 MAX_SUBMISSION_BYTES = 32 * 1024
 FIELD_PREFIX = "q-"
 
@@ -67,15 +69,17 @@ def parse_answers(quiz_value, data):
         question_id = key[len(FIELD_PREFIX) :]
         question = questions.get(question_id)
         if question is None:
-            raise QuizSubmissionError("The submission names a question that is not in this quiz.")
+            raise QuizSubmissionError(gettext("The submission names a question that is not in this quiz."))
         chosen = data.getlist(key)
         if len(chosen) != len(set(chosen)):
-            raise QuizSubmissionError("The same answer was submitted twice for one question.")
+            raise QuizSubmissionError(gettext("The same answer was submitted twice for one question."))
         valid = {choice.id for choice in question.value["choices"].bound_blocks}
         if not set(chosen) <= valid:
-            raise QuizSubmissionError("The submission contains an answer that is not one of the choices.")
+            raise QuizSubmissionError(
+                gettext("The submission contains an answer that is not one of the choices.")
+            )
         if len(chosen) > 1 and not question.value["multiple"]:
-            raise QuizSubmissionError("Only one answer may be chosen for a single-answer question.")
+            raise QuizSubmissionError(gettext("Only one answer may be chosen for a single-answer question."))
         answers[question_id] = chosen
     return answers
 

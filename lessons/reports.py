@@ -6,6 +6,7 @@ One aggregate query for the attempts and one for the lesson bodies (quiz titles)
 """
 
 from django.db.models import Avg, Count, Q
+from django.utils.translation import gettext
 
 from course.admin.reports import Bar, BarChart, ReportSection, percent
 from lessons.models import LessonPage, QuizAttempt
@@ -54,9 +55,13 @@ def quiz_section(report):
     rows = quiz_rows(report)
     if not rows:
         return None
+    # Translators: next to a quiz's bar in the course report: the share of students who passed it.
+    passed = gettext("%(rate)s%% passed")
     bars = [
-        Bar(f"{row['lesson']}: {row['title']}", row["pass_rate"], f"{row['pass_rate']:g}% passed")
+        Bar(f"{row['lesson']}: {row['title']}", row["pass_rate"], passed % {"rate": f"{row['pass_rate']:g}"})
         for row in rows
     ]
-    chart = BarChart("Pass rate per quiz (students who tried)", bars)
-    return ReportSection("Quizzes", "lessons/admin/report_quizzes.html", {"rows": rows, "chart": chart})
+    chart = BarChart(gettext("Pass rate per quiz (students who tried)"), bars)
+    return ReportSection(
+        gettext("Quizzes"), "lessons/admin/report_quizzes.html", {"rows": rows, "chart": chart}
+    )

@@ -6,11 +6,12 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext
 
-from course.access import ENROLLED, STAFF, active_enrollment, allows
+from course.access import ENROLLED, STAFF, active_enrollment, allows, course_of
 from course.cache_headers import private_response
 from course.models import Enrollment
-from course.progress import Progress, complete_course_if_done, mark_complete, progress_for
+from course.progress import Progress, complete_course_if_done, lesson_record_id, mark_complete, progress_for
 from course.templating import layout_context
 from lessons.media import (
     PositionRefused,
@@ -53,11 +54,11 @@ def _student_enrollment(request, lesson):
         return None, redirect_to_login(lesson.url)
     access = lesson.access_for(request)
     if access.is_not_found:
-        return None, _refusal(request, 404, "This lesson is not available.")
+        return None, _refusal(request, 404, gettext("This lesson is not available."))
     course = access.course
     enrollment = active_enrollment(request.user, course) if course else None
     if enrollment is None or not _studies(access):
-        return None, _refusal(request, 403, "Only students enrolled in this course can do that.")
+        return None, _refusal(request, 403, gettext("Only students enrolled in this course can do that."))
     return enrollment, None
 
 
@@ -66,7 +67,9 @@ def required_quizzes_pending(user, lesson):
     required = {child.id for child in quizzes(lesson) if child.value["required"]}
     if not required:
         return set()
-    passed = QuizAttempt.objects.filter(user=user, lesson=lesson, block_id__in=required, passed=True)
+    passed = QuizAttempt.objects.filter(
+        user=user, lesson_id=lesson_record_id(lesson), block_id__in=required, passed=True
+    )
     return required - set(passed.values_list("block_id", flat=True))
 
 
@@ -74,7 +77,7 @@ def _complete(request, lesson, enrollment):
     _, created = mark_complete(request.user, lesson)
     certificate = complete_course_if_done(enrollment)
     if certificate is not None and created:
-        messages.success(request, "You completed the course. Your certificate is ready!")
+        messages.success(request, gettext("You completed the course. Your certificate is ready!"))
     return created
 
 
@@ -83,20 +86,23 @@ def complete_view(request, lesson):
     if refusal:
         return refusal
     if required_quizzes_pending(request.user, lesson):
-        messages.error(request, "Pass this lesson's quiz to complete it.")
+        messages.error(request, gettext("Pass this lesson's quiz to complete it."))
         return redirect(lesson.url)
     missing = unwatched(lesson, lesson.access_for(request), positions_for(request.user, lesson))
     if missing:
         messages.error(
             request,
-            f"Watch at least {lesson.watch_percent_required}% of “{missing[0].value['title']}” "
-            "to complete this lesson.",
+            gettext("Watch at least %(percent)s%% of “%(title)s” to complete this lesson.")
+            % {"percent": lesson.watch_percent_required, "title": missing[0].value["title"]},
         )
         return redirect(lesson.url)
     if _complete(request, lesson, enrollment):
-        messages.success(request, f"Lesson complete: {lesson.title}.")
-    _, following = enrollment.course.outline.neighbours(lesson)
-    return redirect(following.page.url if following else enrollment.course.url)
+        messages.success(request, gettext("Lesson complete: %(title)s.") % {"title": lesson.title})
+    course = course_of(
+        lesson
+    )  # the lesson's own, in its language: the enrollment's may be another translation
+    _, following = course.outline.neighbours(lesson)
+    return redirect(following.page.url if following else course.url)
 
 
 def quiz_view(request, lesson, block_id):
@@ -109,26 +115,32 @@ def quiz_view(request, lesson, block_id):
     if refusal:
         return refusal
     if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_SUBMISSION_BYTES:
-        return _refusal(request, 400, "That submission is too large.")
+        return _refusal(request, 400, gettext("That submission is too large."))
     quiz = find_quiz(lesson, block_id)
     if quiz is None:
-        return _refusal(request, 400, "This quiz does not exist in this lesson.")
+        return _refusal(request, 400, gettext("This quiz does not exist in this lesson."))
     data = request.POST  # read the body before taking the lock
     max_attempts = quiz.value["max_attempts"]
     with transaction.atomic():
         locked = Enrollment.objects.select_for_update().filter(pk=enrollment.pk).first()
         if locked is None or not locked.grants_access():  # withdrawn while we waited
-            return _refusal(request, 403, "Only students enrolled in this course can do that.")
-        attempts = QuizAttempt.objects.filter(user=request.user, lesson=lesson, block_id=block_id)
+            return _refusal(request, 403, gettext("Only students enrolled in this course can do that."))
+        record_id = lesson_record_id(lesson)
+        attempts = QuizAttempt.objects.filter(user=request.user, lesson_id=record_id, block_id=block_id)
         if max_attempts and attempts.count() >= max_attempts:
-            return _refusal(request, 403, "You have used all your attempts at this quiz.")
+            return _refusal(request, 403, gettext("You have used all your attempts at this quiz."))
         try:
             answers = parse_answers(quiz.value, data)
         except QuizSubmissionError as error:
             return _refusal(request, 400, error.message)
         score, passed, _ = grade(quiz.value, answers)
         attempt = QuizAttempt.objects.create(
-            user=request.user, lesson=lesson, block_id=block_id, answers=answers, score=score, passed=passed
+            user=request.user,
+            lesson_id=record_id,
+            block_id=block_id,
+            answers=answers,
+            score=score,
+            passed=passed,
         )
     if passed and not required_quizzes_pending(request.user, lesson):
         _complete(request, lesson, enrollment)
@@ -195,7 +207,11 @@ def learner_context(request, lesson, course, access):
         return {"is_student": False, "completed_ids": completed, "quiz_states": {}}
     progress = progress_for(user, course)
     lesson_quizzes = quizzes(lesson)
-    attempts = list(QuizAttempt.objects.filter(user=user, lesson=lesson)) if lesson_quizzes else []
+    attempts = (
+        list(QuizAttempt.objects.filter(user=user, lesson_id=lesson_record_id(lesson, course)))
+        if lesson_quizzes
+        else []
+    )
     shown = request.GET.get("attempt")
     states = {}
     for child in lesson_quizzes:

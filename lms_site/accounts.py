@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 from wagtail.models import Site
 
 from course.cache_limits import CacheUnavailable, strict_cache
@@ -19,7 +20,9 @@ from course.errors import unavailable_response
 from course.models.branding import brand_for
 from course.people import display_name
 
-LOGIN_PAUSED = "Logging in is paused for a moment while we reconnect a service. Please try again in a minute."
+LOGIN_PAUSED = _(
+    "Logging in is paused for a moment while we reconnect a service. Please try again in a minute."
+)
 
 
 @dataclass(frozen=True)

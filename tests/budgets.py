@@ -32,3 +32,7 @@ CATALOGUE_LOGGED_IN_MAX_QUERIES = 10
 # they may write articles, each article list with Wagtail's prefetch of its workflow states (3 × 2),
 # the clicks, and the request's site for the status links; the same whatever the number of articles.
 MARKETING_PANEL_MAX_QUERIES = 10
+# On a site whose root page is translated, a page's language links (switcher and hreflang,
+# course/templatetags/course_languages.py) read its live translations: one query more, whatever the
+# number of languages; none while no root page is translated.
+LANGUAGE_LINKS_QUERIES = 1

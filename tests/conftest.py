@@ -2,14 +2,16 @@ import datetime
 import os
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import caches
 from django.core.files.base import ContentFile
-from django.utils import timezone
+from django.utils import timezone, translation
 from wagtail.documents.models import Document
 from wagtail.images.models import Image
 from wagtail.models import GroupPagePermission
 
+from course import frontend_cache
 from course.admin.roles import COURSE_ADMINISTRATORS, MARKETERS, setup_roles
 from course.models import Enrollment
 from tests.canaries import (
@@ -17,6 +19,8 @@ from tests.canaries import (
     BODY_CANARY,
     CAPTIONS_CANARY,
     DOC_CANARY,
+    FR_BODY_CANARY,
+    FR_GATED_BLOCK_CANARY,
     GATED_BLOCK_CANARY,
     IMAGE_FILE_CANARY,
     MEDIA_FILE_CANARY,
@@ -32,7 +36,9 @@ from tests.factories import (
     make_user,
     media_value,
     png_bytes,
+    translate_course,
 )
+from tests.frontend_cache_recorder import PURGED
 
 # Browser journeys run only through `make test-e2e` (it installs Playwright and axe-core).
 collect_ignore = [] if os.environ.get("E2E") else ["e2e"]
@@ -47,6 +53,27 @@ def fresh_cache():
     yield
     for backend in caches.all():
         backend.clear()
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the site's default language: a request to a /fr/ page activates French
+    for the rest of its thread, as Django's locale middleware does (it never deactivates)."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture
+def purged(settings):
+    """The URLs a front-end cache is asked to purge, recorded (tests/frontend_cache_recorder.py)."""
+    settings.WAGTAILFRONTENDCACHE = {"test": {"BACKEND": "tests.frontend_cache_recorder.RecordingBackend"}}
+    PURGED.clear()
+    # Tests never commit: start with nothing left over from a change another test did not purge.
+    frontend_cache.pending.batch, frontend_cache.pending.expanded = None, set()
+    yield PURGED
+    frontend_cache.pending.batch, frontend_cache.pending.expanded = None, set()
+    PURGED.clear()
 
 
 @pytest.fixture
@@ -118,6 +145,54 @@ def gated_course(catalogue, gated_image, gated_document):
     ]
     members.save_revision().publish()
     course.lessons = [preview, members, third]
+    return course
+
+
+@pytest.fixture
+def french_gated_course(gated_course, gated_document, gated_image):
+    """The French translation of `gated_course` (and of its catalogue), published: the free
+    preview's gated section and the members lesson's body carry French canaries, and the members
+    lesson keeps the document and image in its gated section. `.lessons` and `.source` as for
+    `gated_course`."""
+
+    def french_body(lesson):
+        if lesson.pk == gated_course.lessons[0].pk:
+            body = [
+                ("paragraph", "<p>Texte public de l'aperçu zqfrpublicpreview</p>"),
+                (
+                    "gated_section",
+                    {
+                        "title": "Section des membres",
+                        "teaser": "Inscrivez-vous pour lire la section des membres.",
+                        "content": [("paragraph", f"<p>{FR_GATED_BLOCK_CANARY} caché</p>")],
+                    },
+                ),
+            ]
+        elif lesson.pk == gated_course.lessons[1].pk:
+            body = [
+                ("paragraph", f"<p>Corps de la leçon {FR_BODY_CANARY} pour les membres</p>"),
+                (
+                    "gated_section",
+                    {
+                        "title": "Téléchargements",
+                        "teaser": "Ressources pour les étudiants.",
+                        "content": [
+                            ("document", {"document": gated_document, "label": "", "description": ""}),
+                            (
+                                "image",
+                                {"image": gated_image, "alt_text": f"Schéma {ALT_CANARY}", "caption": ""},
+                            ),
+                        ],
+                    },
+                ),
+            ]
+        else:
+            body = [("paragraph", "<p>Corps de la troisième leçon</p>")]
+        return {"body": body}
+
+    course, lessons = translate_course(gated_course, lesson_fields=french_body)
+    course.lessons = lessons
+    course.source = gated_course
     return course
 
 

@@ -8,7 +8,7 @@ from django.core.files.base import ContentFile
 from django.test import Client
 from PIL import Image as PILImage
 from wagtail.documents.models import Document
-from wagtail.models import GroupCollectionPermission, GroupPagePermission, Page, Site
+from wagtail.models import GroupCollectionPermission, GroupPagePermission, Locale, Page, Site
 from wagtailmedia import get_media_model
 
 from course.admin.roles import COURSE_ADMINISTRATORS, MARKETERS, administrators_of
@@ -60,6 +60,39 @@ def make_course(catalogue, title="Course", slug=None, modules=2, lessons=2, body
             )
             all_lessons.append(publish(module, lesson))
     return course, all_lessons
+
+
+def french():
+    return Locale.objects.get_or_create(language_code="fr")[0]
+
+
+def translate(page, locale=None, **fields):
+    """Publish `page`'s translation (Wagtail's copy for translation; its parent must be translated
+    first) with `fields` set, as a translator would after translating it."""
+    translation = page.copy_for_translation(locale or french()).specific
+    for name, value in fields.items():
+        setattr(translation, name, value)
+    translation.save_revision().publish()
+    translation.refresh_from_db()
+    return translation
+
+
+def translate_course(course, locale=None, lesson_fields=None):
+    """Publish the French translation of the catalogue above `course` (if it has none yet), of
+    `course`, and of its modules and lessons, each titled "FR …"; `lesson_fields(lesson)` gives
+    other fields of a lesson's translation. Returns (course translation, [lesson translations])."""
+    locale = locale or french()
+    catalogue = course.get_parent().specific
+    if catalogue.get_translation_or_none(locale) is None:
+        translate(catalogue, locale, title=f"FR {catalogue.title}")
+    translated = translate(course, locale, title=f"FR {course.title}")
+    lessons = []
+    for module in course.get_children().specific():
+        translate(module, locale, title=f"FR {module.title}")
+        for lesson in module.get_children().specific():
+            fields = lesson_fields(lesson) if lesson_fields else {}
+            lessons.append(translate(lesson, locale, title=f"FR {lesson.title}", **fields))
+    return translated, lessons
 
 
 def make_quiz_lesson(catalogue, title="Quiz course", max_attempts=None):

@@ -11,7 +11,6 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.test import Client, RequestFactory, override_settings
-from wagtail.contrib.frontend_cache.backends import BaseBackend
 from wagtail.models import PageViewRestriction
 
 from course import frontend_cache
@@ -20,6 +19,7 @@ from course.models import Certificate, Enrollment, ModulePage
 from lessons.models import LessonPage
 from tests.canaries import ALL_CANARIES
 from tests.factories import body_of, client_for, make_article, make_course, make_index, publish
+from tests.frontend_cache_recorder import PURGED
 
 PERSONAS = ["anonymous", "outsider", "enrolled", "editor"]
 # Pages the same for every anonymous visitor: public for them, private for anyone logged in.
@@ -268,26 +268,6 @@ def test_post_and_logged_in_responses_are_private(django_user_model):
 
 
 # --- purging a front-end cache -------------------------------------------------------------------
-
-PURGED = []
-
-
-class RecordingBackend(BaseBackend):
-    """A front-end cache that records the URLs it is asked to purge."""
-
-    def purge(self, url):
-        PURGED.append(url)
-
-
-@pytest.fixture
-def purged(settings):
-    settings.WAGTAILFRONTENDCACHE = {"test": {"BACKEND": "tests.test_cache_headers.RecordingBackend"}}
-    PURGED.clear()
-    # Tests never commit: start with nothing left over from a change another test did not purge.
-    frontend_cache.pending.batch, frontend_cache.pending.expanded = None, set()
-    yield PURGED
-    frontend_cache.pending.batch, frontend_cache.pending.expanded = None, set()
-    PURGED.clear()
 
 
 @pytest.fixture

@@ -11,15 +11,11 @@ from tests.canaries import (
     GATED_BLOCK_CANARY,
     NO_ACCESS,
     WITH_ACCESS,
+    assert_no_canary,
 )
 from tests.factories import body_of, client_for
 
 pytestmark = pytest.mark.django_db
-
-
-def assert_no_canary(text, where):
-    for canary in ALL_CANARIES:
-        assert canary not in text, f"{canary} leaked through {where}"
 
 
 def gathered_responses(client, course, document):

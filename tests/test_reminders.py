@@ -406,7 +406,7 @@ def test_preference_page_needs_login_and_saves_choices(db):
     client = client_for(user)
     page = body_of(client.get(url))
     for value, label in ReminderKind.choices:
-        assert f'value="{value}"' in page and label in page
+        assert f'value="{value}"' in page and str(label) in page
     assert 'value="inactivity">' in page and 'value="module_open" checked>' in page
     assert url in body_of(client.get(reverse("course:account")))
 

@@ -1,4 +1,5 @@
-"""Every user-facing string in the plugin's templates is marked for translation.
+"""Every user-facing string in the plugin's templates, and in the demo host's (`templates/`: header,
+footer, error and account pages), is marked for translation.
 
 Django's template lexer splits each template into text, variable, block and comment tokens. Text
 outside `{% translate %}`/`{% blocktranslate %}` is what a French page would still show in
@@ -15,11 +16,10 @@ import pytest
 from django.template.base import Lexer, TokenType
 
 ROOT = Path(__file__).resolve().parents[1]
+# The plugin's apps' templates and the demo host's site-wide ones (TEMPLATES["DIRS"]).
+TEMPLATE_DIRS = (ROOT / "course" / "templates", ROOT / "lessons" / "templates", ROOT / "templates")
 TEMPLATES = sorted(
-    path
-    for app in ("course", "lessons")
-    for path in (ROOT / app / "templates").rglob("*")
-    if path.suffix in {".html", ".txt"}
+    path for folder in TEMPLATE_DIRS for path in folder.rglob("*") if path.suffix in {".html", ".txt"}
 )
 READ_ATTRIBUTES = re.compile(r"""\b(alt|aria-label|title|placeholder)\s*=\s*(["'])(.*?)\2""", re.S)
 TAG = re.compile(r"<[^>]*>", re.S)

@@ -12,6 +12,8 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.utils.functional import classproperty
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 
 from course import enrollments as services
@@ -23,7 +25,6 @@ class EnrollmentBulkAction(SnippetBulkAction):
     template_name = "course/admin/enrollments/bulk_confirm.html"
     classes = set()
     verb = ""  # "approve", shown on the confirmation page
-    done = ""  # "approved", shown in the success message
     not_applicable = ""  # why an enrollment is skipped
 
     @classproperty
@@ -82,29 +83,51 @@ class EnrollmentBulkAction(SnippetBulkAction):
             try:
                 result = cls.perform(enrollment, **kwargs)
             except services.EnrollmentError as error:
-                view.refusals.append(f"{enrollment.student_name} in {enrollment.course}: {error.message}")
+                view.refusals.append(
+                    gettext("%(student)s in %(course)s: %(message)s")
+                    % {
+                        "student": enrollment.student_name,
+                        "course": enrollment.course,
+                        "message": error.message,
+                    }
+                )
                 continue
             changed += int(result.changed)
         return changed, 0
 
+    def refusal_message(self, refusal):
+        """What the warning says about an enrollment the service refused: "Not approved: …"."""
+        raise NotImplementedError
+
+    def done_message(self, count):
+        """The success message: "3 enrollments approved."."""
+        raise NotImplementedError
+
     def get_success_message(self, num_parent_objects, num_child_objects):
         for refusal in getattr(self, "refusals", []):
-            messages.warning(self.request, f"Not {self.done}: {refusal}")
-        noun = "enrollment" if num_parent_objects == 1 else "enrollments"
-        return f"{num_parent_objects} {noun} {self.done}."
+            messages.warning(self.request, self.refusal_message(refusal))
+        return self.done_message(num_parent_objects)
 
 
 class ApproveBulkAction(EnrollmentBulkAction):
-    display_name = "Approve"
+    display_name = _("Approve")
     action_type = "approve"
-    aria_label = "Approve selected enrollment requests"
+    aria_label = _("Approve selected enrollment requests")
     action_priority = 10
-    verb = "approve"
-    done = "approved"
-    not_applicable = "Only pending requests can be approved; these are skipped:"
+    # Translators: completes "Are you sure you want to … this enrollment?", "Yes, …" and "Nothing to …".
+    verb = _("approve")
+    not_applicable = _("Only pending requests can be approved; these are skipped:")
 
     def applies_to(self, enrollment):
         return enrollment.status == Enrollment.Status.PENDING
+
+    def refusal_message(self, refusal):
+        return gettext("Not approved: %(refusal)s") % {"refusal": refusal}
+
+    def done_message(self, count):
+        return ngettext("%(count)s enrollment approved.", "%(count)s enrollments approved.", count) % {
+            "count": count
+        }
 
     @classmethod
     def perform(cls, enrollment, **kwargs):
@@ -112,17 +135,25 @@ class ApproveBulkAction(EnrollmentBulkAction):
 
 
 class WithdrawBulkAction(EnrollmentBulkAction):
-    display_name = "Withdraw"
+    display_name = _("Withdraw")
     action_type = "withdraw"
-    aria_label = "Withdraw selected enrollments"
+    aria_label = _("Withdraw selected enrollments")
     action_priority = 20
     classes = {"serious"}
-    verb = "withdraw"
-    done = "withdrawn"
-    not_applicable = "Already withdrawn, or completed (a completion stays on the record); skipped:"
+    # Translators: completes "Are you sure you want to … this enrollment?", "Yes, …" and "Nothing to …".
+    verb = _("withdraw")
+    not_applicable = _("Already withdrawn, or completed (a completion stays on the record); skipped:")
 
     def applies_to(self, enrollment):
         return enrollment.status not in (Enrollment.Status.WITHDRAWN, Enrollment.Status.COMPLETED)
+
+    def refusal_message(self, refusal):
+        return gettext("Not withdrawn: %(refusal)s") % {"refusal": refusal}
+
+    def done_message(self, count):
+        return ngettext("%(count)s enrollment withdrawn.", "%(count)s enrollments withdrawn.", count) % {
+            "count": count
+        }
 
     @classmethod
     def perform(cls, enrollment, **kwargs):
@@ -131,26 +162,34 @@ class WithdrawBulkAction(EnrollmentBulkAction):
 
 class ExtendForm(forms.Form):
     days = forms.IntegerField(
-        label="Extend access by (days)",
+        label=_("Extend access by (days)"),
         min_value=1,
         max_value=3650,
         initial=30,
-        help_text="Counted from the current end of access, or from today if access has already ended.",
+        help_text=_("Counted from the current end of access, or from today if access has already ended."),
     )
 
 
 class ExtendAccessBulkAction(EnrollmentBulkAction):
-    display_name = "Extend access"
+    display_name = _("Extend access")
     action_type = "extend"
-    aria_label = "Extend access for selected enrollments"
+    aria_label = _("Extend access for selected enrollments")
     action_priority = 30
     form_class = ExtendForm
-    verb = "extend access for"
-    done = "extended"
-    not_applicable = "Lifetime access, nothing to extend; skipped:"
+    # Translators: completes "Are you sure you want to … this enrollment?", "Yes, …" and "Nothing to …".
+    verb = _("extend access for")
+    not_applicable = _("Lifetime access, nothing to extend; skipped:")
 
     def applies_to(self, enrollment):
         return enrollment.expires_at is not None
+
+    def refusal_message(self, refusal):
+        return gettext("Not extended: %(refusal)s") % {"refusal": refusal}
+
+    def done_message(self, count):
+        return ngettext("%(count)s enrollment extended.", "%(count)s enrollments extended.", count) % {
+            "count": count
+        }
 
     def cleaned_days(self):
         return self.cleaned_form.cleaned_data["days"]

@@ -20,6 +20,8 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path, reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 from wagtail.log_actions import LogFormatter, log
@@ -34,11 +36,13 @@ CERTIFICATE_REISSUED = "pinewood.certificate_reissued"
 
 class RevokeForm(forms.Form):
     reason = forms.CharField(
-        label="Reason",
+        label=_("Reason"),
         widget=forms.Textarea(attrs={"rows": 3}),
         min_length=5,
         max_length=1000,
-        help_text="Why the certificate is revoked. Kept in the enrollment's history; never shown publicly.",
+        help_text=_(
+            "Why the certificate is revoked. Kept in the enrollment's history; never shown publicly."
+        ),
     )
 
 
@@ -55,8 +59,8 @@ class CertificateAction:
         return reverse(f"course_enrollments:certificate_confirm_{self.name}", args=[enrollment.pk])
 
 
-REVOKE = CertificateAction("revoke", "Revoke certificate", "button serious")
-REISSUE = CertificateAction("reissue", "Reissue certificate", "button")
+REVOKE = CertificateAction("revoke", _("Revoke certificate"), "button serious")
+REISSUE = CertificateAction("reissue", _("Reissue certificate"), "button")
 
 
 def certificate_of(enrollment):
@@ -98,7 +102,7 @@ class CertificateActionView(StudentEnrollmentMixin, WagtailAdminTemplateMixin, T
     def get_breadcrumbs_items(self):
         enrollment = self.enrollment
         return self.breadcrumbs_items + [
-            {"url": reverse("course_enrollments:list"), "label": "Enrollments"},
+            {"url": reverse("course_enrollments:list"), "label": gettext("Enrollments")},
             {"url": reverse("course_enrollments:inspect", args=[enrollment.pk]), "label": str(enrollment)},
             {"url": "", "label": self.action.title},
         ]
@@ -143,7 +147,9 @@ class CertificateDoView(CertificateActionView):
     def revoke(self, reason):
         certificate, name = self.certificate, self.enrollment.student_name
         if not revoke(certificate, reason):
-            messages.info(self.request, f"{name}'s certificate was already revoked.")
+            messages.info(
+                self.request, gettext("%(name)s's certificate was already revoked.") % {"name": name}
+            )
             return self.done()
         log(
             self.enrollment,
@@ -151,7 +157,9 @@ class CertificateDoView(CertificateActionView):
             user=self.request.user,
             data={"code": certificate.code, "reason": reason},
         )
-        messages.success(self.request, f"{name}'s certificate is revoked; its page now says so.")
+        messages.success(
+            self.request, gettext("%(name)s's certificate is revoked; its page now says so.") % {"name": name}
+        )
         return self.done()
 
     def reissue(self):
@@ -165,8 +173,11 @@ class CertificateDoView(CertificateActionView):
         )
         messages.success(
             self.request,
-            f"A new certificate was issued to {self.enrollment.student_name} (code {certificate.code}); "
-            "the old code now verifies as replaced.",
+            gettext(
+                "A new certificate was issued to %(name)s (code %(code)s); "
+                "the old code now verifies as replaced."
+            )
+            % {"name": self.enrollment.student_name, "code": certificate.code},
         )
         return self.done()
 
@@ -175,19 +186,26 @@ class CertificateDoView(CertificateActionView):
 
 
 class CertificateRevokedFormatter(LogFormatter):
-    label = "Revoke a certificate"
+    label = _("Revoke a certificate")
 
     def format_message(self, log_entry):
         data = log_entry.data
-        return f"Revoked certificate {data.get('code', '')}: {data.get('reason', '')}"
+        # Translators: an entry of the enrollment's history; "reason" is what the administrator wrote.
+        return gettext("Revoked certificate %(code)s: %(reason)s") % {
+            "code": data.get("code", ""),
+            "reason": data.get("reason", ""),
+        }
 
 
 class CertificateReissuedFormatter(LogFormatter):
-    label = "Reissue a certificate"
+    label = _("Reissue a certificate")
 
     def format_message(self, log_entry):
         data = log_entry.data
-        return f"Reissued the certificate: code {data.get('old_code', '')} replaced by {data.get('code', '')}"
+        return gettext("Reissued the certificate: code %(old_code)s replaced by %(code)s") % {
+            "old_code": data.get("old_code", ""),
+            "code": data.get("code", ""),
+        }
 
 
 def register_log_actions(actions):

@@ -28,6 +28,8 @@ from django.db.models import Count
 from django.db.models.functions import Lower
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic import PermissionCheckedMixin, WagtailAdminTemplateMixin
 
@@ -49,12 +51,13 @@ INVITE = "invite"
 REINVITE = "reinvite"
 INVITING = (INVITE, REINVITE)
 ACTION_LABELS = {
-    ENROLL: "Will be enrolled",
-    INVITE: "Will be invited (no account uses this address yet)",
-    REINVITE: "Will be invited again (an invitation is already pending)",
-    REACTIVATE: "Will be enrolled again (was withdrawn or expired)",
-    APPROVE: "Pending request will be approved",
-    NO_CHANGE: "Already enrolled; no change",
+    # Translators: what confirming a row of a CSV import will do, in the "Result" column of its preview.
+    ENROLL: _("Will be enrolled"),
+    INVITE: _("Will be invited (no account uses this address yet)"),
+    REINVITE: _("Will be invited again (an invitation is already pending)"),
+    REACTIVATE: _("Will be enrolled again (was withdrawn or expired)"),
+    APPROVE: _("Pending request will be approved"),
+    NO_CHANGE: _("Already enrolled; no change"),
 }
 
 
@@ -99,27 +102,31 @@ class ImportRow:
 
 def read_csv(uploaded):
     """[RawRow] from an uploaded CSV with a header naming the columns `email` and `course`."""
+    too_large = gettext("The file is too large; the limit is %(megabytes)s MB.") % {
+        "megabytes": MAX_BYTES // (1024 * 1024)
+    }
     if uploaded.size is not None and uploaded.size > MAX_BYTES:
-        raise ImportFileError(f"The file is too large; the limit is {MAX_BYTES // (1024 * 1024)} MB.")
+        raise ImportFileError(too_large)
     data = uploaded.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
-        raise ImportFileError(f"The file is too large; the limit is {MAX_BYTES // (1024 * 1024)} MB.")
+        raise ImportFileError(too_large)
     if not data.strip():
-        raise ImportFileError("The file is empty.")
+        raise ImportFileError(gettext("The file is empty."))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise ImportFileError(
-            "The file is not UTF-8 text. Save it from your spreadsheet as “CSV UTF-8” and try again."
+            gettext("The file is not UTF-8 text. Save it from your spreadsheet as “CSV UTF-8” and try again.")
         ) from error
     if "\x00" in text:
-        raise ImportFileError("This does not look like a CSV file.")
+        raise ImportFileError(gettext("This does not look like a CSV file."))
     try:
         lines = [(reader_line, row) for reader_line, row in _rows(text)]
     except csv.Error as error:
-        raise ImportFileError(f"The file is not valid CSV: {error}.") from error
+        # Translators: "error" is Python's description of the problem, in English.
+        raise ImportFileError(gettext("The file is not valid CSV: %(error)s.") % {"error": error}) from error
     if not lines:
-        raise ImportFileError("The file is empty.")
+        raise ImportFileError(gettext("The file is empty."))
 
     header_line, header = lines[0]
     names = [name.strip().lower() for name in header]
@@ -127,24 +134,34 @@ def read_csv(uploaded):
     if missing:
         if len(names) == 1 and ";" in names[0]:
             raise ImportFileError(
-                "The columns are separated by semicolons; save the file as comma-separated CSV."
+                gettext("The columns are separated by semicolons; save the file as comma-separated CSV.")
             )
-        found = ", ".join(name for name in names if name) or "nothing"
-        raise ImportFileError(f"The first row must name the columns “email” and “course” (found: {found}).")
+        # Translators: what the first row of a CSV file holds when it names no column.
+        found = ", ".join(name for name in names if name) or gettext("nothing")
+        # Translators: "email" and "course" are the column names the CSV file must use; they stay in English.
+        message = gettext("The first row must name the columns “email” and “course” (found: %(found)s).")
+        raise ImportFileError(message % {"found": found})
     if len(set(names)) != len(names):
-        raise ImportFileError("A column name appears twice in the first row.")
+        raise ImportFileError(gettext("A column name appears twice in the first row."))
     email_at, course_at = names.index("email"), names.index("course")
 
     rows = []
     for line, values in lines[1:]:
         if len(values) != len(names):
-            rows.append(RawRow(line, "", "", problem=f"Expected {len(names)} columns, found {len(values)}."))
+            problem = gettext("Expected %(expected)s columns, found %(found)s.") % {
+                "expected": len(names),
+                "found": len(values),
+            }
+            rows.append(RawRow(line, "", "", problem=problem))
             continue
         rows.append(RawRow(line, values[email_at].strip(), values[course_at].strip()))
     if not rows:
-        raise ImportFileError("The file has a header row but no enrollments.")
+        raise ImportFileError(gettext("The file has a header row but no enrollments."))
     if len(rows) > MAX_ROWS:
-        raise ImportFileError(f"The file has {len(rows)} rows; import at most {MAX_ROWS} at a time.")
+        raise ImportFileError(
+            gettext("The file has %(rows)s rows; import at most %(max_rows)s at a time.")
+            % {"rows": len(rows), "max_rows": MAX_ROWS}
+        )
     return rows
 
 
@@ -184,29 +201,33 @@ def _check(raw, users, courses):
         row.error = raw.problem
         return row
     if not raw.email:
-        row.error = "The email is missing."
+        row.error = gettext("The email is missing.")
         return row
     try:
         validate_email(raw.email)
     except ValidationError:
-        row.error = f"“{raw.email}” is not a valid email address."
+        row.error = gettext("“%(email)s” is not a valid email address.") % {"email": raw.email}
         return row
     if not raw.course:
-        row.error = "The course is missing."
+        row.error = gettext("The course is missing.")
         return row
     matches = users.get(raw.email.lower())
     if matches == []:
-        row.error = "The account using this email address is deactivated."
+        row.error = gettext("The account using this email address is deactivated.")
         return row
     if matches is not None and len(matches) > 1:
-        row.error = "Several accounts use this email address; enroll this student by hand."
+        row.error = gettext("Several accounts use this email address; enroll this student by hand.")
         return row
     course_matches = courses.get(raw.course.lower(), [])
     if not course_matches:
-        row.error = f"Unknown course “{raw.course}” (use the slug or exact title of a course you administer)."
+        row.error = gettext(
+            "Unknown course “%(course)s” (use the slug or exact title of a course you administer)."
+        ) % {"course": raw.course}
         return row
     if len({course.pk for course in course_matches}) > 1:
-        row.error = f"Several courses match “{raw.course}”; use the course's slug."
+        row.error = gettext("Several courses match “%(course)s”; use the course's slug.") % {
+            "course": raw.course
+        }
         return row
     row.user, row.course = (matches[0] if matches else None), course_matches[0]
     return row
@@ -241,7 +262,7 @@ def plan(raw_rows, courses):
     for row in resolved:
         key = (row.user.pk, row.course.pk)
         if key in seen:
-            row.error = f"Duplicate of line {seen[key]}."
+            row.error = gettext("Duplicate of line %(line)s.") % {"line": seen[key]}
             continue
         seen[key] = row.line
         enrollment = existing.get(key)
@@ -257,7 +278,10 @@ def plan(raw_rows, courses):
         capacity = row.course.capacity
         if capacity is not None:
             if seats.get(row.course.pk, 0) >= capacity:
-                row.error = f"{row.course.title} is full (capacity {capacity})."
+                row.error = gettext("%(course)s is full (capacity %(capacity)s).") % {
+                    "course": row.course.title,
+                    "capacity": capacity,
+                }
                 row.action = ""
                 continue
             seats[row.course.pk] = seats.get(row.course.pk, 0) + 1
@@ -278,7 +302,7 @@ def _plan_invitations(rows):
     for row in rows:
         key = (normalise_email(row.email), row.course.pk)
         if key in seen:
-            row.error = f"Duplicate of line {seen[key]}."
+            row.error = gettext("Duplicate of line %(line)s.") % {"line": seen[key]}
             continue
         seen[key] = row.line
         row.action = REINVITE if key in pending else INVITE
@@ -346,13 +370,18 @@ TOKEN_MAX_AGE = 60 * 60  # an hour between preview and confirmation
 
 class ImportForm(forms.Form):
     file = forms.FileField(
-        label="CSV file",
-        help_text=(
-            "A header row naming the columns “email” and “course” (course slug or exact title), "
-            f"then one enrollment per row. UTF-8, at most {MAX_ROWS} rows. "
-            "Other columns are ignored."
-        ),
+        label=_("CSV file"),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = gettext(
+            # Translators: "email" and "course" are the column names the CSV file must use; they stay in
+            # English.
+            "A header row naming the columns “email” and “course” (course slug or exact title), "
+            "then one enrollment per row. UTF-8, at most %(max_rows)s rows. "
+            "Other columns are ignored."
+        ) % {"max_rows": MAX_ROWS}
 
     def clean_file(self):
         uploaded = self.cleaned_data["file"]
@@ -369,13 +398,13 @@ class EnrollmentImportView(PermissionCheckedMixin, WagtailAdminTemplateMixin, Te
     model = Enrollment
     permission_required = "add"
     template_name = "course/admin/enrollments/import.html"
-    page_title = "Import enrollments"
+    page_title = _("Import enrollments")
     header_icon = "upload"
     index_url_name = None
 
     def get_breadcrumbs_items(self):
         return self.breadcrumbs_items + [
-            {"url": reverse("course_enrollments:list"), "label": "Enrollments"},
+            {"url": reverse("course_enrollments:list"), "label": gettext("Enrollments")},
             {"url": "", "label": self.page_title},
         ]
 
@@ -409,16 +438,17 @@ class EnrollmentImportView(PermissionCheckedMixin, WagtailAdminTemplateMixin, Te
         try:
             payload = signing.loads(request.POST["token"], salt=IMPORT_SIGNING_SALT, max_age=TOKEN_MAX_AGE)
         except signing.SignatureExpired:
-            return self.restart("The preview has expired; upload the file again.")
+            return self.restart(gettext("The preview has expired; upload the file again."))
         except signing.BadSignature:
-            return self.restart("The import could not be read back; upload the file again.")
+            return self.restart(gettext("The import could not be read back; upload the file again."))
         if payload.get("user") != request.user.pk:
             raise PermissionDenied
         raw_rows = [RawRow(*values) for values in payload["rows"]]
         rows = plan(raw_rows, self.courses())
         if fingerprint(rows) != payload["expect"]:
             messages.warning(
-                request, "Enrollments changed since the preview. Check the rows again before confirming."
+                request,
+                gettext("Enrollments changed since the preview. Check the rows again before confirming."),
             )
             return self.preview(rows, raw_rows, payload["file"], status=409)
         try:
@@ -426,17 +456,24 @@ class EnrollmentImportView(PermissionCheckedMixin, WagtailAdminTemplateMixin, Te
         except ImportRefused as refusal:
             messages.error(
                 request,
-                f"Nothing was imported: line {refusal.row.line} ({refusal.row.email}) was refused: "
-                f"{refusal.message}",
+                gettext("Nothing was imported: line %(line)s (%(email)s) was refused: %(reason)s")
+                % {"line": refusal.row.line, "email": refusal.row.email, "reason": refusal.message},
             )
             return self.preview(plan(raw_rows, self.courses()), raw_rows, payload["file"], status=409)
         skipped = sum(1 for row in rows if not row.ok)
-        note = f" {skipped} rows with errors were skipped." if skipped else ""
         invited = summary(rows)["invites"]
-        invited_note = f" and invited {invited} people without an account" if invited else ""
-        messages.success(
-            request, f"Imported {applied} enrollments{invited_note} from {payload['file']}.{note}"
-        )
+        values = {"count": applied, "invited": invited, "file": payload["file"], "skipped": skipped}
+        if invited:
+            message = gettext(
+                "Imported %(count)s enrollments and invited %(invited)s people without an account "
+                "from %(file)s."
+            )
+        else:
+            message = gettext("Imported %(count)s enrollments from %(file)s.")
+        message %= values
+        if skipped:
+            message += " " + gettext("%(skipped)s rows with errors were skipped.") % values
+        messages.success(request, message)
         return redirect(reverse("course_enrollments:list") + "?source=import")
 
     def restart(self, message):

@@ -21,8 +21,11 @@ from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.dateformat import format as date_format
 from django.utils.functional import cached_property
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.widgets import AdminDateTimeInput, HeaderButton
@@ -47,14 +50,18 @@ def administered_courses(request):
 
 
 class EnrollmentFilterSet(WagtailFilterSet):
-    course = django_filters.ModelChoiceFilter(queryset=administered_courses, empty_label="All courses")
+    course = django_filters.ModelChoiceFilter(queryset=administered_courses, empty_label=_("All courses"))
     status = django_filters.ChoiceFilter(
-        choices=Enrollment.Status.choices, widget=forms.RadioSelect, empty_label="All"
+        choices=Enrollment.Status.choices,
+        widget=forms.RadioSelect,
+        # Translators: the "no filter" choice of the enrollments' status and source filters.
+        empty_label=_("All"),
     )
     source = django_filters.ChoiceFilter(
-        choices=Enrollment.Source.choices, widget=forms.RadioSelect, empty_label="All"
+        choices=Enrollment.Source.choices, widget=forms.RadioSelect, empty_label=_("All")
     )
-    enrolled_at = django_filters.DateFromToRangeFilter(label="Enrolled", widget=DateRangePickerWidget)
+    # Translators: the filter and column of the date a student enrolled.
+    enrolled_at = django_filters.DateFromToRangeFilter(label=_("Enrolled"), widget=DateRangePickerWidget)
 
     class Meta:
         model = Enrollment
@@ -65,8 +72,8 @@ class AddEnrollmentForm(forms.ModelForm):
     """Enroll one student by email; the enrollment service decides the rest (source: admin)."""
 
     email = forms.EmailField(
-        label="Student email",
-        help_text="An account is enrolled at once; an address without an account gets an invitation.",
+        label=_("Student email"),
+        help_text=_("An account is enrolled at once; an address without an account gets an invitation."),
     )
 
     class Meta:
@@ -84,7 +91,9 @@ class AddEnrollmentForm(forms.ModelForm):
         users = list(get_user_model().objects.filter(email__iexact=email)[:2])
         self.student = None  # no account: the view invites the address (course/invitations.py)
         if len(users) > 1:
-            raise forms.ValidationError("Several accounts use this email address; enroll them another way.")
+            raise forms.ValidationError(
+                gettext("Several accounts use this email address; enroll them another way.")
+            )
         self.student = users[0] if users else None
         return email
 
@@ -118,7 +127,7 @@ class EnrollmentIndexView(snippets.IndexView):
         # The student's record in the course, lesson by lesson (course/admin/learner_records.py).
         buttons.append(
             Button(
-                "Learner record",
+                gettext("Learner record"),
                 url=reverse("course_enrollments:record", args=[instance.pk]),
                 icon_name="user",
                 priority=5,
@@ -133,11 +142,11 @@ class EnrollmentIndexView(snippets.IndexView):
             buttons.append(Button(label, url=url, icon_name="doc-full", priority=priority))
         actions = []
         if instance.status == Enrollment.Status.PENDING:
-            actions.append(("approve", "Approve", "check"))
+            actions.append(("approve", gettext("Approve"), "check"))
         if instance.status not in (Enrollment.Status.WITHDRAWN, Enrollment.Status.COMPLETED):
-            actions.append(("withdraw", "Withdraw", "cross"))
+            actions.append(("withdraw", gettext("Withdraw"), "cross"))
         if instance.expires_at is not None:
-            actions.append(("extend", "Extend access", "date"))
+            actions.append(("extend", gettext("Extend access"), "date"))
         for priority, (action, label, icon) in enumerate(actions, start=1):
             buttons.append(
                 Button(
@@ -166,9 +175,13 @@ class EnrollmentIndexView(snippets.IndexView):
         buttons = super().header_buttons
         if self.user_has_permission("add"):
             buttons.append(
-                HeaderButton("Import CSV", url=reverse("course_enrollments:import"), icon_name="upload")
+                HeaderButton(
+                    gettext("Import CSV"), url=reverse("course_enrollments:import"), icon_name="upload"
+                )
             )
-        buttons.append(HeaderButton("Invitations", url=reverse("course_invitations:index"), icon_name="mail"))
+        buttons.append(
+            HeaderButton(gettext("Invitations"), url=reverse("course_invitations:index"), icon_name="mail")
+        )
         return buttons
 
     def to_row_dict(self, item):
@@ -217,15 +230,26 @@ class EnrollmentCreateView(snippets.CreateView):
         return self.save_action()
 
     def get_success_message(self, instance):
-        return f"{instance.student_name} is enrolled in {instance.course} ({instance.get_status_display()})."
+        return gettext("%(student)s is enrolled in %(course)s (%(status)s).") % {
+            "student": instance.student_name,
+            "course": instance.course,
+            "status": instance.get_status_display(),
+        }
 
     def invite(self, form):
         course, email = form.cleaned_data["course"], form.cleaned_data["email"]
         result = invite(email, course, by=self.request.user)
+        values = {"email": email, "course": course}
         if result.sent:
-            messages.success(self.request, f"No account uses {email}: an invitation to {course} was sent.")
+            messages.success(
+                self.request,
+                gettext("No account uses %(email)s: an invitation to %(course)s was sent.") % values,
+            )
         else:
-            messages.info(self.request, f"{email} was invited to {course} a few minutes ago; not sent again.")
+            messages.info(
+                self.request,
+                gettext("%(email)s was invited to %(course)s a few minutes ago; not sent again.") % values,
+            )
         return redirect(reverse("course_invitations:index") + f"?course={course.pk}")
 
 
@@ -242,13 +266,13 @@ class EnrollmentInspectView(AdministeredEnrollmentMixin, snippets.InspectView):
 
     def get_field_label(self, field_name, field):
         if field_name == "lesson_progress":
-            return "Lessons"
+            return gettext("Lessons")
         return super().get_field_label(field_name, field)
 
     @cached_property
     def header_buttons(self):
         url = reverse("course_enrollments:record", args=[self.object.pk])
-        buttons = [HeaderButton("Learner record", url=url, icon_name="user")]
+        buttons = [HeaderButton(gettext("Learner record"), url=url, icon_name="user")]
         if enrollment_policy.user_has_permission_for_instance(self.request.user, "change", self.object):
             certificate = getattr(self.object, "certificate", None)
             for label, action_url in certificate_actions(self.object, certificate):
@@ -257,7 +281,9 @@ class EnrollmentInspectView(AdministeredEnrollmentMixin, snippets.InspectView):
 
     def get_expires_at_display_value(self):
         expires_at = self.object.expires_at
-        return date_format(localtime(expires_at), "j M Y, H:i") if expires_at else "No end (lifetime access)"
+        if expires_at is None:
+            return gettext("No end (lifetime access)")
+        return date_format(localtime(expires_at), "j M Y, H:i")
 
     def get_lesson_progress_display_value(self):
         enrollment = self.object
@@ -271,19 +297,24 @@ class EnrollmentInspectView(AdministeredEnrollmentMixin, snippets.InspectView):
         rows = [
             (
                 entry.page.title,
-                f"completed {date_format(localtime(completed[entry.page.pk]), 'j M Y, H:i')}"
+                # Translators: a lesson's line in an enrollment's progress: "completed 3 Mar 2026, 14:05".
+                gettext("completed %(date)s")
+                % {"date": date_format(localtime(completed[entry.page.pk]), "j M Y, H:i")}
                 if entry.page.pk in completed
-                else "not completed",
+                else gettext("not completed"),
             )
             for entry in outline.lessons
         ]
-        summary = format_html(
-            '<p>{} of {} lessons completed. <a href="{}">Learner record</a>: quizzes, audio and video, '
-            "and resetting or completing a lesson.</p>",
-            progress.done,
-            progress.total,
-            reverse("course_enrollments:record", args=[enrollment.pk]),
-        )
+        text = gettext(
+            '%(done)s of %(total)s lessons completed. <a href="%(url)s">Learner record</a>: quizzes, audio '
+            "and video, and resetting or completing a lesson."
+        ) % {
+            "done": progress.done,
+            "total": progress.total,
+            "url": conditional_escape(reverse("course_enrollments:record", args=[enrollment.pk])),
+        }
+        # The text is the catalogue's (as a template's blocktranslate), its values numbers and an escaped URL.
+        summary = format_html("<p>{}</p>", mark_safe(text))  # noqa: S308
         items = format_html_join("", "<li>{}: {}</li>", rows)
         return format_html('{}<ol class="pinewood-lesson-progress">{}</ol>', summary, items)
 
@@ -299,7 +330,7 @@ class EnrollmentHistoryView(AdministeredEnrollmentMixin, snippets.HistoryView):
 class EnrollmentViewSet(snippets.SnippetViewSet):
     model = Enrollment
     icon = "group"
-    menu_label = "Enrollments"
+    menu_label = _("Enrollments")
     menu_name = "enrollments"
     menu_order = 250
     add_to_admin_menu = True
@@ -322,16 +353,16 @@ class EnrollmentViewSet(snippets.SnippetViewSet):
     ordering = ["-enrolled_at"]
     list_display = [
         "student_name",  # the title column (links and row actions): the name, never the username
-        Column("email", label="Email", accessor="user.email", sort_key="user__email"),
+        Column("email", label=_("Email"), accessor="user.email", sort_key="user__email"),
         "course",
         "status",
         "source",
-        DateColumn("enrolled_at", label="Enrolled", sort_key="enrolled_at"),
-        DateColumn("expires_at", label="Access until", sort_key="expires_at"),
+        DateColumn("enrolled_at", label=_("Enrolled"), sort_key="enrolled_at"),
+        DateColumn("expires_at", label=_("Access until"), sort_key="expires_at"),
         # Links to the enrollment's inspect view, which lists the student's lessons one by one.
         TitleColumn(
             "progress",
-            label="Progress",
+            label=_("Progress"),
             accessor=progress_label,
             get_url=lambda enrollment: reverse("course_enrollments:inspect", args=[enrollment.pk]),
         ),
@@ -352,15 +383,15 @@ class EnrollmentViewSet(snippets.SnippetViewSet):
         "completed_at",
     ]
     export_headings = {
-        "student_name": "Student",
-        "user.email": "Email",
-        "course.title": "Course",
-        "course.slug": "Course slug",
-        "status": "Status",
-        "source": "Source",
-        "enrolled_at": "Enrolled at",
-        "expires_at": "Expires at",
-        "completed_at": "Completed at",
+        "student_name": _("Student"),
+        "user.email": _("Email"),
+        "course.title": _("Course"),
+        "course.slug": _("Course slug"),
+        "status": _("Status"),
+        "source": _("Source"),
+        "enrolled_at": _("Enrolled at"),
+        "expires_at": _("Expires at"),
+        "completed_at": _("Completed at"),
     }
     export_filename = "enrollments"
     inspect_view_fields = [

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views import View
 from wagtail.admin.views.mixins import SpreadsheetExportMixin
 from wagtail.models import Page
@@ -56,10 +57,23 @@ def gradebook(course):
     quizzes, best = quiz_grades(students, lesson_ids)
     number = {entry.page.pk: entry.number for entry in lessons}
 
-    headings = ["Student", "Email", "Status", "Enrolled at", "Completed at", "Lessons completed"]
-    headings += [f"{entry.number}. {entry.page.title} (completed)" for entry in lessons]
+    headings = [
+        # Translators: column headings of the gradebook spreadsheet.
+        gettext("Student"),
+        gettext("Email"),
+        gettext("Status"),
+        gettext("Enrolled at"),
+        gettext("Completed at"),
+        gettext("Lessons completed"),
+    ]
+    # Translators: a gradebook column: the lesson's number and title, then the date the student completed it.
+    completion = gettext("%(number)s. %(title)s (completed)")
+    headings += [completion % {"number": entry.number, "title": entry.page.title} for entry in lessons]
+    # Translators: a gradebook column: the number and title of the quiz's lesson, then the best score
+    # in percent.
+    best_score = gettext("%(number)s. %(title)s (best score %%)")
     headings += [
-        f"{number[quiz.lesson_id]}. {quiz.title} (best score %)"
+        best_score % {"number": number[quiz.lesson_id], "title": quiz.title}
         for quiz in quizzes  # the lesson's number tells quizzes of the same title apart
     ]
     rows = []

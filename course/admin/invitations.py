@@ -21,6 +21,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView, View
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet
@@ -30,10 +32,11 @@ from course.admin.permissions import enrollment_policy
 from course.models import Invitation
 
 STATES = {
-    "pending": "Pending",
-    "expired": "Expired",
-    "accepted": "Accepted",
-    "cancelled": "Cancelled",
+    # Translators: the states of an invitation (links above the list, and its "State" column).
+    "pending": pgettext_lazy("invitation state", "Pending"),
+    "expired": pgettext_lazy("invitation state", "Expired"),
+    "accepted": pgettext_lazy("invitation state", "Accepted"),
+    "cancelled": pgettext_lazy("invitation state", "Cancelled"),
 }
 
 
@@ -64,7 +67,7 @@ class InvitationIndexView(WagtailAdminTemplateMixin, TemplateView):
     """Invitations of the courses the user administers, by state (pending first) and course."""
 
     template_name = "course/admin/invitations/index.html"
-    page_title = "Invitations"
+    page_title = _("Invitations")
     header_icon = "mail"
     per_page = 50
 
@@ -75,7 +78,7 @@ class InvitationIndexView(WagtailAdminTemplateMixin, TemplateView):
 
     def get_breadcrumbs_items(self):
         return self.breadcrumbs_items + [
-            {"url": reverse("course_enrollments:list"), "label": "Enrollments"},
+            {"url": reverse("course_enrollments:list"), "label": gettext("Enrollments")},
             {"url": "", "label": self.page_title},
         ]
 
@@ -133,13 +136,18 @@ class InvitationActionView(View):
             except service.InvitationError as error:
                 messages.error(request, error.message)
             else:
-                messages.success(request, f"The invitation to {invitation.email} was sent again.")
+                messages.success(
+                    request,
+                    gettext("The invitation to %(email)s was sent again.") % {"email": invitation.email},
+                )
         elif service.cancel(invitation, by=user):
             messages.success(
-                request, f"The invitation to {invitation.email} is cancelled; its link no longer works."
+                request,
+                gettext("The invitation to %(email)s is cancelled; its link no longer works.")
+                % {"email": invitation.email},
             )
         else:
-            messages.info(request, "This invitation was already accepted or cancelled.")
+            messages.info(request, gettext("This invitation was already accepted or cancelled."))
         next_url = request.POST.get("next", "")
         if not next_url.startswith(reverse("course_invitations:index")):
             next_url = index_url(invitation.course_id)
@@ -163,9 +171,9 @@ class InvitationViewSet(ViewSet):
 def register_log_actions(actions):
     """`register_log_actions` hook: what happens to an invitation, in Wagtail's history reports."""
     for action, label in (
-        (service.INVITATION_SENT, "Invitation sent"),
-        (service.INVITATION_RESENT, "Invitation resent"),
-        (service.INVITATION_CANCELLED, "Invitation cancelled"),
-        (service.INVITATION_ACCEPTED, "Invitation accepted"),
+        (service.INVITATION_SENT, _("Invitation sent")),
+        (service.INVITATION_RESENT, _("Invitation resent")),
+        (service.INVITATION_CANCELLED, _("Invitation cancelled")),
+        (service.INVITATION_ACCEPTED, _("Invitation accepted")),
     ):
         actions.register_action(action, label, label)

@@ -27,6 +27,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView, View
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 from wagtail.log_actions import LogFormatter, log
@@ -73,9 +75,9 @@ class EnrollmentBreadcrumbsMixin:
     def get_breadcrumbs_items(self):
         enrollment = self.enrollment
         return self.breadcrumbs_items + [
-            {"url": reverse("course_enrollments:list"), "label": "Enrollments"},
+            {"url": reverse("course_enrollments:list"), "label": gettext("Enrollments")},
             {"url": reverse("course_enrollments:inspect", args=[enrollment.pk]), "label": str(enrollment)},
-            {"url": record_url(enrollment), "label": "Learner record"},
+            {"url": record_url(enrollment), "label": gettext("Learner record")},
         ]
 
     def get_context_data(self, **kwargs):
@@ -89,15 +91,18 @@ class LearnerRecordView(
     StudentEnrollmentMixin, EnrollmentBreadcrumbsMixin, WagtailAdminTemplateMixin, TemplateView
 ):
     template_name = "course/admin/learner_record.html"
-    page_title = "Learner record"
+    page_title = _("Learner record")
     header_icon = "user"
 
     def get_page_subtitle(self):
-        return f"{self.enrollment.student_name} in {self.enrollment.course.title}"
+        return gettext("%(student)s in %(course)s") % {
+            "student": self.enrollment.student_name,
+            "course": self.enrollment.course.title,
+        }
 
     def get_breadcrumbs_items(self):
         items = super().get_breadcrumbs_items()
-        items[-1] = {"url": "", "label": "Learner record", "sublabel": self.get_page_subtitle()}
+        items[-1] = {"url": "", "label": gettext("Learner record"), "sublabel": self.get_page_subtitle()}
         return items
 
     def get_context_data(self, **kwargs):
@@ -125,8 +130,8 @@ class LessonAction:
         return reverse(f"course_enrollments:record_{self.name}", args=[enrollment.pk, lesson_id])
 
 
-RESET = LessonAction("reset", "Reset this lesson", "button serious")
-COMPLETE = LessonAction("complete", "Mark complete on behalf", "button")
+RESET = LessonAction("reset", _("Reset this lesson"), "button serious")
+COMPLETE = LessonAction("complete", _("Mark complete on behalf"), "button")
 
 
 class LessonActionMixin(StudentEnrollmentMixin):
@@ -217,51 +222,75 @@ class LessonActionView(LessonActionMixin, View):
 
     def reset(self):
         completion_removed, records_removed = reset_lesson(self.enrollment.user, self.lesson)
+        values = {"student": self.enrollment.student_name, "lesson": self.lesson.title}
         if not (completion_removed or records_removed):  # the history lists changes only
-            return f"{self.enrollment.student_name} had nothing to reset in “{self.lesson.title}”."
+            return gettext("%(student)s had nothing to reset in “%(lesson)s”.") % values
         self.log(LESSON_RESET, completion_removed=completion_removed, records_removed=records_removed)
-        return f"“{self.lesson.title}” was reset for {self.enrollment.student_name}."
+        return gettext("“%(lesson)s” was reset for %(student)s.") % values
 
     def complete(self):
         enrollment = self.enrollment
         was_completed = enrollment.status == Enrollment.Status.COMPLETED
         created, _ = complete_on_behalf(enrollment, self.lesson)
+        values = {"student": enrollment.student_name, "lesson": self.lesson.title}
         if not created:
-            return f"{enrollment.student_name} had already completed “{self.lesson.title}”."
+            return gettext("%(student)s had already completed “%(lesson)s”.") % values
         enrollment.refresh_from_db(fields=["status", "completed_at"])
         course_completed = not was_completed and enrollment.status == Enrollment.Status.COMPLETED
         self.log(LESSON_COMPLETED_ON_BEHALF, course_completed=course_completed)
-        message = f"“{self.lesson.title}” is marked complete for {enrollment.student_name}."
         if course_completed:
-            message += " That completes the course: the certificate is issued."
-        return message
+            return (
+                gettext(
+                    "“%(lesson)s” is marked complete for %(student)s. That completes the course: "
+                    "the certificate is issued."
+                )
+                % values
+            )
+        return gettext("“%(lesson)s” is marked complete for %(student)s.") % values
 
 
 # --- log actions (registered in course/wagtail_hooks.py) -----------------------------------------
 
 
 def lesson_title(log_entry):
-    return log_entry.data.get("lesson", {}).get("title", "a lesson")
+    # Translators: stands for the title of a lesson the history does not know.
+    return log_entry.data.get("lesson", {}).get("title", gettext("a lesson"))
 
 
 class LessonResetFormatter(LogFormatter):
-    label = "Reset a lesson"
+    label = _("Reset a lesson")
 
     def format_message(self, log_entry):
         records = log_entry.data.get("records_removed", 0)
-        done = "completion removed" if log_entry.data.get("completion_removed") else "was not complete"
-        noun = "record" if records == 1 else "records"
-        return f"Reset lesson “{lesson_title(log_entry)}” ({done}; {records} quiz or media {noun} removed)"
+        values = {"lesson": lesson_title(log_entry), "records": records}
+        if log_entry.data.get("completion_removed"):
+            message = ngettext(
+                # Translators: entries of an enrollment's history; "records" counts quiz attempts and
+                # places in audio and video.
+                "Reset lesson “%(lesson)s” (completion removed; %(records)s quiz or media record removed)",
+                "Reset lesson “%(lesson)s” (completion removed; %(records)s quiz or media records removed)",
+                records,
+            )
+        else:
+            message = ngettext(
+                "Reset lesson “%(lesson)s” (was not complete; %(records)s quiz or media record removed)",
+                "Reset lesson “%(lesson)s” (was not complete; %(records)s quiz or media records removed)",
+                records,
+            )
+        return message % values
 
 
 class LessonCompletedOnBehalfFormatter(LogFormatter):
-    label = "Complete a lesson on the student's behalf"
+    label = _("Complete a lesson on the student's behalf")
 
     def format_message(self, log_entry):
-        message = f"Marked lesson “{lesson_title(log_entry)}” complete on the student's behalf"
+        values = {"lesson": lesson_title(log_entry)}
         if log_entry.data.get("course_completed"):
-            message += "; the course is complete"
-        return message
+            return (
+                gettext("Marked lesson “%(lesson)s” complete on the student's behalf; the course is complete")
+                % values
+            )
+        return gettext("Marked lesson “%(lesson)s” complete on the student's behalf") % values
 
 
 def register_log_actions(actions):

@@ -5,6 +5,7 @@ courses they administer; each panel is one query of at most `LIMIT` rows (plus a
 """
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.components import Component
 
 from course.admin.permissions import enrollment_policy
@@ -48,9 +49,9 @@ class EnrollmentPanel(Component):
 class PendingApprovalsPanel(EnrollmentPanel):
     name = "pending_enrollments"
     order = 60
-    heading = "Enrollment requests waiting for approval"
+    heading = _("Enrollment requests waiting for approval")
     panel_id = "pending-enrollments"
-    empty = "No enrollment requests are waiting."
+    empty = _("No enrollment requests are waiting.")
 
     def queryset(self, enrollments):
         return enrollments.filter(status=Enrollment.Status.PENDING).order_by("enrolled_at")
@@ -62,9 +63,9 @@ class PendingApprovalsPanel(EnrollmentPanel):
 class RecentEnrollmentsPanel(EnrollmentPanel):
     name = "recent_enrollments"
     order = 70
-    heading = "Recent enrollments"
+    heading = _("Recent enrollments")
     panel_id = "recent-enrollments"
-    empty = "No enrollments yet."
+    empty = _("No enrollments yet.")
 
     def queryset(self, enrollments):
         return enrollments.order_by("-enrolled_at")

@@ -18,6 +18,8 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.urls import include, path, reverse
 from django.utils.functional import cached_property
+from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -114,7 +116,7 @@ class CourseReport:
     def status_chart(self):
         top = max((count for _, _, count in self.by_status), default=0)
         bars = [Bar(label, percent(count, top), str(count)) for _, label, count in self.by_status]
-        return BarChart("Enrollments by status", bars)
+        return BarChart(gettext("Enrollments by status"), bars)
 
     @property
     def funnel_chart(self):
@@ -122,7 +124,7 @@ class CourseReport:
             Bar(f"{row.number}. {row.title}", row.percent, f"{row.completed} ({row.percent:g}%)")
             for row in self.funnel
         ]
-        return BarChart("Students who completed each lesson", bars)
+        return BarChart(gettext("Students who completed each lesson"), bars)
 
 
 def student_user_ids(course):
@@ -186,12 +188,12 @@ class ReportPermissionMixin:
 class CourseReportIndexView(ReportPermissionMixin, ReportView):
     """Every course with its enrollment counts (one aggregate query), linking to its report."""
 
-    page_title = "Course reports"
+    page_title = _("Course reports")
     header_icon = "table"
     index_url_name = "course_reports:index"
     index_results_url_name = "course_reports:index_results"
     list_export = ["title", "students", "pending", "completed", "withdrawn"]
-    export_headings = {"title": "Course", "students": "Students (active + completed)"}
+    export_headings = {"title": _("Course"), "students": _("Students (active + completed)")}
     export_filename = "course-reports"
 
     def to_row_dict(self, item):
@@ -207,13 +209,14 @@ class CourseReportIndexView(ReportPermissionMixin, ReportView):
         return [
             TitleColumn(
                 "title",
-                label="Course",
+                label=gettext("Course"),
                 get_url=lambda course: reverse("course_reports:course", args=[course.pk]),
             ),
-            NumberColumn("students", label="Students"),
-            NumberColumn("pending", label="Pending"),
-            NumberColumn("completed", label="Completed"),
-            NumberColumn("withdrawn", label="Withdrawn"),
+            # Translators: column headings of the course reports: how many enrollments have each status.
+            NumberColumn("students", label=gettext("Students")),
+            NumberColumn("pending", label=pgettext("enrollments by status", "Pending")),
+            NumberColumn("completed", label=pgettext("enrollments by status", "Completed")),
+            NumberColumn("withdrawn", label=pgettext("enrollments by status", "Withdrawn")),
         ]
 
     def get_queryset(self):
@@ -245,11 +248,11 @@ class CourseReportView(WagtailAdminTemplateMixin, TemplateView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_page_title(self):
-        return f"Report: {self.course.title}"
+        return gettext("Report: %(course)s") % {"course": self.course.title}
 
     def get_breadcrumbs_items(self):
         return self.breadcrumbs_items + [
-            {"url": reverse("course_reports:index"), "label": "Course reports"},
+            {"url": reverse("course_reports:index"), "label": gettext("Course reports")},
             {"url": "", "label": self.course.title},
         ]
 
@@ -258,7 +261,8 @@ class CourseReportView(WagtailAdminTemplateMixin, TemplateView):
         """The course's gradebook (course/admin/gradebook.py), like Wagtail's listing downloads."""
         return [
             Button(
-                f"Download gradebook ({spreadsheet_format.upper()})",
+                # Translators: "format" is XLSX or CSV.
+                gettext("Download gradebook (%(format)s)") % {"format": spreadsheet_format.upper()},
                 url=reverse("course_enrollments:gradebook", args=[self.course.pk, spreadsheet_format]),
                 icon_name="download",
                 priority=priority,
@@ -295,7 +299,7 @@ class CourseReportsMenuItem(MenuItem):
 
 def reports_menu_item():
     return CourseReportsMenuItem(
-        "Course reports",
+        _("Course reports"),
         reverse("course_reports:index"),
         name="course-reports",
         icon_name="table",

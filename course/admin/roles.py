@@ -6,6 +6,7 @@ definition (re-running it restores a group someone edited by hand);
 in `ROLES`.
 """
 
+from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission
@@ -32,6 +33,14 @@ MEDIA_PERMISSIONS = [
     "wagtailmedia.add_media",
     "wagtailmedia.change_media",
 ]
+
+# Submitting pages for translation, where the host uses wagtail-localize: course administrators
+# translate courses, marketers their articles (each within their page permissions).
+TRANSLATION_PERMISSIONS = ["wagtail_localize.submit_translation"]
+
+
+def translation_permissions():
+    return TRANSLATION_PERMISSIONS if apps.is_installed("wagtail_localize") else []
 
 
 def permission(dotted):
@@ -89,13 +98,14 @@ def course_administrators():
     for every course (for one course, see `administrators_of`).
 
     Page permissions sit on every catalogue page, so courses added later are
-    covered; run the command again after creating a new catalogue. No user or
+    covered; run the command again after creating a new catalogue (a catalogue's translation
+    too). No user or
     group permissions: administrators cannot make themselves more powerful.
     """
     catalogues = CourseIndexPage.objects.all()
     return define_group(
         COURSE_ADMINISTRATORS,
-        permissions=[ACCESS_ADMIN, *ENROLLMENT_PERMISSIONS],
+        permissions=[ACCESS_ADMIN, *ENROLLMENT_PERMISSIONS, *translation_permissions()],
         page_permissions={page: COURSE_PAGE_PERMISSIONS for page in catalogues},
         collection_permissions=MEDIA_PERMISSIONS,
     )
@@ -116,12 +126,14 @@ def administrators_of(course):
     reach courses in the subtrees where the group holds "change" page
     permissions (course/admin/permissions.py), here the one course. Images and
     documents go in the course's own collection: the root collection holds
-    other courses' gated figures. Re-running it restores the group.
+    other courses' gated figures. Re-running it restores the group, and extends it to the
+    course's translations made since.
     """
     return define_group(
         f"{COURSE_ADMINISTRATORS}: {course.title}"[:150],
-        permissions=[ACCESS_ADMIN, *ENROLLMENT_PERMISSIONS],
-        page_permissions={course: COURSE_PAGE_PERMISSIONS},
+        permissions=[ACCESS_ADMIN, *ENROLLMENT_PERMISSIONS, *translation_permissions()],
+        # The course in every language: its translations share its students (course/outline.py).
+        page_permissions={page: COURSE_PAGE_PERMISSIONS for page in course.get_translations(inclusive=True)},
         collection_permissions=MEDIA_PERMISSIONS,
         collection=course_collection(course),
     )
@@ -156,7 +168,7 @@ def marketers():
     """
     return define_group(
         MARKETERS,
-        permissions=[ACCESS_ADMIN],
+        permissions=[ACCESS_ADMIN, *translation_permissions()],
         page_permissions={index: ARTICLE_PAGE_PERMISSIONS for index in ArticleIndexPage.objects.all()},
         collection_permissions=MARKETING_MEDIA_PERMISSIONS,
         collection=marketing_collection(),

@@ -15,6 +15,7 @@ from django.db.models import F
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
 from course.cache_headers import private_response
@@ -36,7 +37,7 @@ class ArticleClick(models.Model):
     count = models.PositiveIntegerField(default=0)
 
     class Meta:
-        verbose_name = "article click"
+        verbose_name = _("article click")
         constraints = [
             models.UniqueConstraint(fields=["article", "target", "day"], name="course_articleclick_daily")
         ]

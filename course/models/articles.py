@@ -10,6 +10,8 @@ import datetime
 from django.core.paginator import Paginator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from rest_framework.fields import Field
@@ -75,7 +77,7 @@ class ArticleIndexPage(HostLayoutMixin, ReachablePageMixin, RoutablePageMixin, P
     api_fields = [APIField("intro")]
 
     class Meta:
-        verbose_name = "article index"
+        verbose_name = _("article index")
 
     def articles(self):
         """Live, public articles under this index, newest first."""
@@ -140,7 +142,7 @@ class ArticlePageForm(WagtailAdminPageForm):
                 user, ["choose", "change"], image
             ):
                 field = "hero_image" if image == cleaned_data.get("hero_image") else None
-                self.add_error(field, "You do not have permission to use one of the chosen images.")
+                self.add_error(field, gettext("You do not have permission to use one of the chosen images."))
                 break
         return cleaned_data
 
@@ -163,17 +165,17 @@ class ArticlePage(HostLayoutMixin, ReachablePageMixin, RoutablePageMixin, Page):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text="Shown at the top of the article, on cards and when the article is shared.",
+        help_text=_("Shown at the top of the article, on cards and when the article is shared."),
     )
-    author = models.CharField(max_length=120, blank=True, help_text="The name shown as the byline.")
+    author = models.CharField(max_length=120, blank=True, help_text=_("The name shown as the byline."))
     date = models.DateField(
-        "publication date",
+        _("publication date"),
         null=True,
         blank=True,
-        help_text="Leave empty to use the day the article is first published.",
+        help_text=_("Leave empty to use the day the article is first published."),
     )
     intro = models.TextField(
-        max_length=600, help_text="One or two sentences shown on cards, in feeds and search results."
+        max_length=600, help_text=_("One or two sentences shown on cards, in feeds and search results.")
     )
     body = StreamField(ArticleBodyBlock(), blank=True)
     tags = ClusterTaggableManager(through=ArticlePageTag, blank=True)
@@ -183,7 +185,7 @@ class ArticlePage(HostLayoutMixin, ReachablePageMixin, RoutablePageMixin, Page):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="promoting_articles",
-        help_text="The course this article leads to; its call to action closes the article.",
+        help_text=_("The course this article leads to; its call to action closes the article."),
     )
 
     parent_page_types = ["course.ArticleIndexPage"]
@@ -193,10 +195,10 @@ class ArticlePage(HostLayoutMixin, ReachablePageMixin, RoutablePageMixin, Page):
     content_panels = Page.content_panels + [
         FieldPanel("subtitle"),
         FieldPanel("hero_image"),
-        FieldRowPanel([FieldPanel("author"), FieldPanel("date")], heading="Byline"),
+        FieldRowPanel([FieldPanel("author"), FieldPanel("date")], heading=_("Byline")),
         FieldPanel("intro"),
         FieldPanel("body"),
-        MultiFieldPanel([FieldPanel("promoted_course"), FieldPanel("tags")], heading="Promotion"),
+        MultiFieldPanel([FieldPanel("promoted_course"), FieldPanel("tags")], heading=_("Promotion")),
     ]
     search_fields = Page.search_fields + [
         index.SearchField("subtitle"),
@@ -217,7 +219,7 @@ class ArticlePage(HostLayoutMixin, ReachablePageMixin, RoutablePageMixin, Page):
     ]
 
     class Meta:
-        verbose_name = "article"
+        verbose_name = _("article")
 
     def save(self, *args, **kwargs):
         # Publishing (also a scheduled go-live) sets first_published_at before saving.

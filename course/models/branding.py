@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import models, transaction
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.models import Site
@@ -30,7 +31,7 @@ class BrandSettings(BaseSiteSetting):
     organisation_name = models.CharField(
         max_length=120,
         blank=True,
-        help_text="Shown in page titles, emails, certificates and feeds. Empty: the site's name.",
+        help_text=_("Shown in page titles, emails, certificates and feeds. Empty: the site's name."),
     )
     logo = models.ForeignKey(
         "wagtailimages.Image",
@@ -38,13 +39,13 @@ class BrandSettings(BaseSiteSetting):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text="Printed on certificates; the site's own templates may show it too.",
+        help_text=_("Printed on certificates; the site's own templates may show it too."),
     )
     certificate_signatory_name = models.CharField(
-        max_length=120, blank=True, help_text="Who signs certificates, e.g. the course director."
+        max_length=120, blank=True, help_text=_("Who signs certificates, e.g. the course director.")
     )
     certificate_signatory_title = models.CharField(
-        max_length=120, blank=True, help_text="The signatory's title, printed under the name."
+        max_length=120, blank=True, help_text=_("The signatory's title, printed under the name.")
     )
     certificate_signature = models.ForeignKey(
         "wagtailimages.Image",
@@ -52,14 +53,16 @@ class BrandSettings(BaseSiteSetting):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text="An image of the signatory's signature, printed above the name.",
+        help_text=_("An image of the signatory's signature, printed above the name."),
     )
     email_sender_name = models.CharField(
         max_length=120,
         blank=True,
-        help_text="The name emails to students come from, and sign with. Empty: the organisation name.",
+        help_text=_("The name emails to students come from, and sign with. Empty: the organisation name."),
     )
-    footer_disclaimer = models.TextField(blank=True, help_text="Optional small print for the site's footer.")
+    footer_disclaimer = models.TextField(
+        blank=True, help_text=_("Optional small print for the site's footer.")
+    )
 
     select_related = ["logo", "certificate_signature"]
 
@@ -72,15 +75,15 @@ class BrandSettings(BaseSiteSetting):
                 FieldPanel("certificate_signatory_title"),
                 FieldPanel("certificate_signature"),
             ],
-            heading="Certificates",
+            heading=_("Certificates"),
         ),
         FieldPanel("email_sender_name"),
         FieldPanel("footer_disclaimer"),
     ]
 
     class Meta:
-        verbose_name = "Course branding"
-        verbose_name_plural = "Course branding"
+        verbose_name = _("Course branding")
+        verbose_name_plural = _("Course branding")
 
     @classmethod
     def for_site(cls, site):

@@ -5,6 +5,7 @@ import secrets
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from course.people import display_name
 
@@ -24,7 +25,7 @@ class Certificate(models.Model):
     # so a later change of name does not rewrite it (the account page says so).
     recipient_name = models.CharField(max_length=301, blank=True)
     # What the certificate prints, as it was when it was issued (the course may change later).
-    hours = models.DecimalField("CPD hours", max_digits=5, decimal_places=1, null=True, blank=True)
+    hours = models.DecimalField(_("CPD hours"), max_digits=5, decimal_places=1, null=True, blank=True)
     accrediting_body = models.CharField(max_length=200, blank=True)
     signatory_name = models.CharField(max_length=200, blank=True)
     signatory_title = models.CharField(max_length=200, blank=True)
@@ -62,12 +63,12 @@ class IssuerKey(models.Model):
     """A key pair the site signs verifiable credentials with (Open Badges 3.0). The public half is
     published at a well-known URL; the private half never leaves the database."""
 
-    kid = models.CharField("key id", max_length=64, unique=True)
+    kid = models.CharField(_("key id"), max_length=64, unique=True)
     private_jwk = models.JSONField()
     public_jwk = models.JSONField()
     created_at = models.DateTimeField(default=timezone.now)
     active = models.BooleanField(
-        default=True, help_text="New credentials are signed with the newest active key."
+        default=True, help_text=_("New credentials are signed with the newest active key.")
     )
 
     class Meta:

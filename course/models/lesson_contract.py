@@ -13,6 +13,7 @@ from datetime import datetime
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.models import Page
 
@@ -99,12 +100,12 @@ class AbstractLessonPage(HostLayoutMixin, ReachablePageMixin, RoutablePageMixin,
 
     summary = models.TextField(
         max_length=500,
-        help_text="Public: shown in the syllabus, search results and to visitors without access.",
+        help_text=_("Public: shown in the syllabus, search results and to visitors without access."),
     )
     is_preview = models.BooleanField(
-        "free preview",
+        _("free preview"),
         default=False,
-        help_text="Anyone may read a free-preview lesson (its gated sections stay gated).",
+        help_text=_("Anyone may read a free-preview lesson (its gated sections stay gated)."),
     )
     estimated_minutes = models.PositiveSmallIntegerField(
         default=10, validators=[MinValueValidator(1), MaxValueValidator(600)]

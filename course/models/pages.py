@@ -15,6 +15,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
@@ -71,7 +73,7 @@ class CourseIndexPage(HostLayoutMixin, ReachablePageMixin, Page):
     search_fields = Page.search_fields + [index.SearchField("intro")]
 
     class Meta:
-        verbose_name = "course catalogue"
+        verbose_name = _("course catalogue")
 
     @classmethod
     def clean_parent_page_models(cls):
@@ -117,17 +119,19 @@ class CoursePage(HostLayoutMixin, ReachablePageMixin, RoutablePageMixin, Page):
     """
 
     class Level(models.TextChoices):
-        BEGINNER = "beginner", "Beginner"
-        INTERMEDIATE = "intermediate", "Intermediate"
-        ADVANCED = "advanced", "Advanced"
+        BEGINNER = "beginner", _("Beginner")
+        INTERMEDIATE = "intermediate", _("Intermediate")
+        ADVANCED = "advanced", _("Advanced")
 
     class EnrollmentMode(models.TextChoices):
-        OPEN = "open", "Open: students enroll themselves"
-        APPROVAL = "approval", "Approval: an administrator approves each request"
-        CODE = "code", "Code: students need the enrollment code"
-        CLOSED = "closed", "Closed: no new enrollments"
+        OPEN = "open", _("Open: students enroll themselves")
+        APPROVAL = "approval", _("Approval: an administrator approves each request")
+        CODE = "code", _("Code: students need the enrollment code")
+        CLOSED = "closed", _("Closed: no new enrollments")
 
-    summary = models.TextField(max_length=500, help_text="One or two sentences shown on cards and in search.")
+    summary = models.TextField(
+        max_length=500, help_text=_("One or two sentences shown on cards and in search.")
+    )
     hero_image = models.ForeignKey(
         "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -136,55 +140,61 @@ class CoursePage(HostLayoutMixin, ReachablePageMixin, RoutablePageMixin, Page):
         blank=True,
     )
     learning_outcomes = StreamField(
-        [("outcome", blocks.CharBlock(max_length=200, label="Outcome"))],
+        [("outcome", blocks.CharBlock(max_length=200, label=_("Outcome")))],
         blank=True,
-        help_text="What a student can do after the course; one outcome per item.",
+        help_text=_("What a student can do after the course; one outcome per item."),
     )
     instructors = StreamField([("instructor", InstructorBlock())], blank=True)
     level = models.CharField(max_length=20, choices=Level.choices, default=Level.BEGINNER)
     duration = models.CharField(
-        max_length=60, blank=True, help_text="Shown to students, e.g. '6 hours over 4 weeks'."
+        max_length=60, blank=True, help_text=_("Shown to students, e.g. '6 hours over 4 weeks'.")
     )
     enrollment_mode = models.CharField(
         max_length=20, choices=EnrollmentMode.choices, default=EnrollmentMode.OPEN
     )
     enrollment_code = models.CharField(
-        max_length=64, blank=True, help_text="Required in 'code' mode; share it only with invited students."
+        max_length=64,
+        blank=True,
+        help_text=_("Required in 'code' mode; share it only with invited students."),
     )
     capacity = models.PositiveIntegerField(
-        null=True, blank=True, help_text="Maximum number of active students. Leave empty for no limit."
+        null=True, blank=True, help_text=_("Maximum number of active students. Leave empty for no limit.")
     )
     access_days = models.PositiveIntegerField(
-        null=True, blank=True, help_text="Days of access from enrollment. Leave empty for lifetime access."
+        null=True, blank=True, help_text=_("Days of access from enrollment. Leave empty for lifetime access.")
     )
     sequential = models.BooleanField(
-        default=False, help_text="Students must complete each lesson before the next one opens."
+        default=False, help_text=_("Students must complete each lesson before the next one opens.")
     )
     # The certificate: what it certifies, for whom it counts and who signs it.
     cpd_hours = models.DecimalField(
-        "CPD hours",
+        _("CPD hours"),
         max_digits=5,
         decimal_places=1,
         null=True,
         blank=True,
         validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(Decimal("1000"))],
-        help_text="Continuing professional development hours (or credits) the certificate awards. "
-        "Leave empty to print none.",
+        help_text=_(
+            "Continuing professional development hours (or credits) the certificate awards. "
+            "Leave empty to print none."
+        ),
     )
     accrediting_body = models.CharField(
-        max_length=200, blank=True, help_text="Who accredits the CPD hours; printed on the certificate."
+        max_length=200, blank=True, help_text=_("Who accredits the CPD hours; printed on the certificate.")
     )
     certificate_validity_months = models.PositiveSmallIntegerField(
         null=True,
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(240)],
-        help_text="Months a certificate stays valid after it is issued. Leave empty: it does not expire.",
+        help_text=_("Months a certificate stays valid after it is issued. Leave empty: it does not expire."),
     )
     signatory_name = models.CharField(
         max_length=200,
         blank=True,
-        help_text="Who signs this course's certificates. Leave empty for the site's signatory "
-        "(Settings › Course branding).",
+        help_text=_(
+            "Who signs this course's certificates. Leave empty for the site's signatory "
+            "(Settings › Course branding)."
+        ),
     )
     signatory_title = models.CharField(max_length=200, blank=True)
     signatory_signature = models.ForeignKey(
@@ -193,17 +203,19 @@ class CoursePage(HostLayoutMixin, ReachablePageMixin, RoutablePageMixin, Page):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text="An image of the signature, printed above the name. Leave empty for the site's.",
+        help_text=_("An image of the signature, printed above the name. Leave empty for the site's."),
     )
     inactivity_reminder_days = models.PositiveSmallIntegerField(
         null=True,
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(365)],
-        help_text="Email a student who has done nothing in the course for this many days (once per "
-        "quiet spell). Leave empty: never.",
+        help_text=_(
+            "Email a student who has done nothing in the course for this many days (once per "
+            "quiet spell). Leave empty: never."
+        ),
     )
     tags = ClusterTaggableManager(
-        through=CoursePageTag, blank=True, help_text="Topics students can filter the catalogue by."
+        through=CoursePageTag, blank=True, help_text=_("Topics students can filter the catalogue by.")
     )
 
     parent_page_types = ["course.CourseIndexPage"]
@@ -215,7 +227,7 @@ class CoursePage(HostLayoutMixin, ReachablePageMixin, RoutablePageMixin, Page):
         FieldPanel("summary"),
         FieldPanel("hero_image"),
         MultiFieldPanel(
-            [FieldPanel("level"), FieldPanel("duration"), FieldPanel("tags")], heading="At a glance"
+            [FieldPanel("level"), FieldPanel("duration"), FieldPanel("tags")], heading=_("At a glance")
         ),
         FieldPanel("description"),
         FieldPanel("learning_outcomes"),
@@ -230,7 +242,7 @@ class CoursePage(HostLayoutMixin, ReachablePageMixin, RoutablePageMixin, Page):
                 FieldPanel("access_days"),
                 FieldPanel("sequential"),
             ],
-            heading="Enrollment",
+            heading=_("Enrollment"),
         ),
         MultiFieldPanel(
             [
@@ -241,9 +253,9 @@ class CoursePage(HostLayoutMixin, ReachablePageMixin, RoutablePageMixin, Page):
                 FieldPanel("signatory_title"),
                 FieldPanel("signatory_signature"),
             ],
-            heading="Certificate",
+            heading=_("Certificate"),
         ),
-        MultiFieldPanel([FieldPanel("inactivity_reminder_days")], heading="Reminders"),
+        MultiFieldPanel([FieldPanel("inactivity_reminder_days")], heading=_("Reminders")),
     ]
     api_fields = [
         APIField("summary"),
@@ -262,7 +274,7 @@ class CoursePage(HostLayoutMixin, ReachablePageMixin, RoutablePageMixin, Page):
     ]
 
     class Meta:
-        verbose_name = "course"
+        verbose_name = _("course")
 
     def clean(self):
         super().clean()
@@ -272,27 +284,33 @@ class CoursePage(HostLayoutMixin, ReachablePageMixin, RoutablePageMixin, Page):
         if self.enrollment_mode == self.EnrollmentMode.CODE:
             if not code:
                 raise ValidationError(
-                    {"enrollment_code": "Set an enrollment code, or choose another enrollment mode."}
+                    {"enrollment_code": gettext("Set an enrollment code, or choose another enrollment mode.")}
                 )
             if len(code) < 8:
                 raise ValidationError(
                     {
-                        "enrollment_code": "Use at least 8 characters, so the code cannot be guessed "
-                        "(for example PINE-7Q4K-2026)."
+                        "enrollment_code": gettext(
+                            "Use at least 8 characters, so the code cannot be guessed "
+                            "(for example PINE-7Q4K-2026)."
+                        )
                     }
                 )
             if len(set(code.lower())) < 5:
                 raise ValidationError(
                     {
-                        "enrollment_code": "Use at least 5 different characters: codes such as "
-                        "'aaaaaaaa' or '12121212' are easy to guess."
+                        "enrollment_code": gettext(
+                            "Use at least 5 different characters: codes such as "
+                            "'aaaaaaaa' or '12121212' are easy to guess."
+                        )
                     }
                 )
         if self.capacity == 0:
-            raise ValidationError({"capacity": "Capacity must be at least 1; leave it empty for no limit."})
+            raise ValidationError(
+                {"capacity": gettext("Capacity must be at least 1; leave it empty for no limit.")}
+            )
         if self.access_days == 0:
             raise ValidationError(
-                {"access_days": "Access must last at least 1 day; leave it empty for lifetime."}
+                {"access_days": gettext("Access must last at least 1 day; leave it empty for lifetime.")}
             )
 
     # --- SEO -------------------------------------------------------------------------------------
@@ -330,7 +348,7 @@ class CoursePage(HostLayoutMixin, ReachablePageMixin, RoutablePageMixin, Page):
             "url": url,
             "inLanguage": language_tag(translation.get_language() or settings.LANGUAGE_CODE),
             "educationalLevel": self.get_level_display(),
-            "educationalCredentialAwarded": "Certificate of completion",
+            "educationalCredentialAwarded": gettext("Certificate of completion"),
             "provider": provider,
             # The plugin takes no payments: every course is free to those it admits.
             "offers": [{"@type": "Offer", "category": "Free"}],
@@ -416,9 +434,9 @@ class ModulePage(HostLayoutMixin, ReachablePageMixin, Page):
 
     intro = models.TextField(blank=True, max_length=1000)
     release_after_days = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="Opens this many days after each student enrolls."
+        null=True, blank=True, help_text=_("Opens this many days after each student enrolls.")
     )
-    release_on = models.DateField(null=True, blank=True, help_text="Opens for everyone on this date.")
+    release_on = models.DateField(null=True, blank=True, help_text=_("Opens for everyone on this date."))
 
     parent_page_types = ["course.CoursePage"]
     # The explorer lists lessons in syllabus order (the order editors drag them into).
@@ -427,14 +445,14 @@ class ModulePage(HostLayoutMixin, ReachablePageMixin, Page):
     content_panels = Page.content_panels + [
         FieldPanel("intro"),
         MultiFieldPanel(
-            [FieldPanel("release_after_days"), FieldPanel("release_on")], heading="Release (drip)"
+            [FieldPanel("release_after_days"), FieldPanel("release_on")], heading=_("Release (drip)")
         ),
     ]
     api_fields = [APIField("intro")]
     search_fields = Page.search_fields + [index.SearchField("intro")]
 
     class Meta:
-        verbose_name = "module"
+        verbose_name = _("module")
 
     @classmethod
     def clean_subpage_models(cls):

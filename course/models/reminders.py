@@ -3,14 +3,16 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class ReminderKind(models.TextChoices):
-    MODULE_OPEN = "module_open", "A new module is open"
-    ACCESS_ENDING = "access_ending", "Your access ends soon"
-    ACCESS_ENDED = "access_ended", "Your access has ended"
-    INACTIVITY = "inactivity", "Pick up where you left off"
-    CERTIFICATE_EXPIRING = "certificate_expiring", "Your certificate expires soon"
+    # Translators: kinds of reminder email, as a student turns them on or off ("Send me an email when…").
+    MODULE_OPEN = "module_open", _("A new module is open")
+    ACCESS_ENDING = "access_ending", _("Your access ends soon")
+    ACCESS_ENDED = "access_ended", _("Your access has ended")
+    INACTIVITY = "inactivity", _("Pick up where you left off")
+    CERTIFICATE_EXPIRING = "certificate_expiring", _("Your certificate expires soon")
 
 
 class SentReminder(models.Model):

@@ -75,6 +75,11 @@ INSTALLED_APPS = [
     "wagtail.contrib.routable_page",
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
+    # Translated content: Wagtail's locales, and wagtail-localize's translation workflow in the
+    # admin ("Translate this page", sync with the source page); wagtail_localize.locales replaces
+    # wagtail.locales (the Locales screen, with per-locale sync of the page tree).
+    "wagtail_localize",
+    "wagtail_localize.locales",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -104,6 +109,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "course.middleware.RejectControlCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language is the URL's (/fr/… French, unprefixed English), never the browser's: see
+    # course/middleware.py, and i18n_patterns in lms_site/urls.py.
+    "course.middleware.PathLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "course.site_cache.CachedSiteMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -157,6 +165,15 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-gb"
+# The demo's languages: interface (LANGUAGES) and content (Wagtail locales) are the same pair.
+# English pages are served unprefixed, French ones under /fr/ (lms_site/urls.py).
+LANGUAGES = [("en-gb", "English"), ("fr", "Français")]
+WAGTAIL_I18N_ENABLED = True
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+# The host's own templates (templates/) and messages, translated in lms_site/locale/; listed here so
+# that makemessages run from the project root writes them there (README, "Languages"). First in
+# the search order, as a host's wording should be.
+LOCALE_PATHS = [PROJECT_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -4,6 +4,8 @@ Idempotent: pages are found by slug under their parent and updated in place,
 images, clips and captions by title in their collection ("Demo" for course figures and the
 video, "Marketing" for the marketers' banners), users by username, and the demo cohort's
 enrollments, completions and quiz attempts by user and course or lesson (see `demo.cohort`).
+The catalogue, the mesotherapy course and its teaser article also get their French translations,
+through wagtail-localize, from the PO files in lms_site/demo/fr/ (see `demo.translations`).
 """
 
 import datetime
@@ -44,6 +46,7 @@ from lms_site.demo.cohort import load_cohort
 from lms_site.demo.course import course_data
 from lms_site.demo.images import FIGURES
 from lms_site.demo.posters import POSTERS
+from lms_site.demo.translations import translate_demo
 
 # The demo's clips (made once with ffmpeg, see lms_site/demo/media/make_clip.sh), by file name.
 DEMO_MEDIA = Path(__file__).resolve().parents[2] / "demo" / "media"
@@ -118,6 +121,9 @@ class Command(BaseCommand):
             second_course = self.load_second_course(catalogue, posters[ultrasound.HERO_POSTER])
             article = self.load_article(catalogue, course, starter_banner)
             more_articles = self.load_more_articles(article.get_parent(), posters)
+            # The French catalogue, course and teaser (lms_site/demo/fr/), before the roles, whose
+            # page permissions cover every catalogue and article index.
+            french = translate_demo()
             groups = {group.name: group for group in setup_roles()}  # page permissions need the pages
             if not no_users:
                 self.load_users(course, [article, *more_articles], groups)
@@ -129,7 +135,7 @@ class Command(BaseCommand):
                 f"and {lessons} lessons, {len(images)} images; article '{article.title}' "
                 f"with the Marketing collection's '{starter_banner.title}'; '{second_course.title}' "
                 f"with {LessonPage.objects.descendant_of(second_course).count()} lessons; "
-                f"{1 + len(more_articles)} articles."
+                f"{1 + len(more_articles)} articles; {len(french)} pages in French."
             )
         )
         if not no_users:
