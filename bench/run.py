@@ -289,10 +289,9 @@ def start_gunicorn(port, env, new_group=False, threads=1, workers=2):
             "-m",
             "gunicorn",
             "lms_site.wsgi:application",
-            # The app is measured, not the deployment's settings in ./gunicorn.conf.py (which
-            # gunicorn would otherwise read from the working directory).
+            # The app is measured, not the deployment's settings (bench/gunicorn_bare.conf.py).
             "--config",
-            os.devnull,
+            str(Path(__file__).with_name("gunicorn_bare.conf.py")),
             "--workers",
             str(workers),
             "--bind",

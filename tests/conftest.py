@@ -1,4 +1,5 @@
 import datetime
+import io
 import os
 
 import pytest
@@ -6,6 +7,8 @@ from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import caches
 from django.core.files.base import ContentFile
+from django.core.management import call_command
+from django.db import transaction
 from django.utils import timezone, translation
 from wagtail.documents.models import Document
 from wagtail.images.models import Image
@@ -62,6 +65,16 @@ def default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(scope="module")
+def demo_loaded(django_db_setup, django_db_blocker):
+    """`load_demo` once for the module (it takes seconds): inside a transaction rolled back when
+    the module ends. Each test's own changes roll back with the test's savepoint."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_demo", "--allow-demo-passwords", stdout=io.StringIO())
+        yield
+        transaction.set_rollback(True)
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -35,16 +34,6 @@ from lms_site.demo.article import load_article
 from tests.budgets import LANGUAGE_LINKS_QUERIES, LESSON_PAGE_IMAGE_QUERIES, LESSON_PAGE_MAX_QUERIES
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module")
-def demo_loaded(django_db_setup, django_db_blocker):
-    """`load_demo` once for the module (it takes seconds): inside a transaction rolled back when
-    the module ends. Each test's own changes roll back with the test's savepoint."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("load_demo", "--allow-demo-passwords", stdout=io.StringIO())
-        yield
-        transaction.set_rollback(True)
 
 
 @pytest.fixture

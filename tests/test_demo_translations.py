@@ -8,7 +8,6 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db import transaction
 from django.test import Client
 from django.utils.html import strip_tags
 from wagtail.fields import StreamField
@@ -33,16 +32,6 @@ from lms_site.demo.translations import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module")
-def demo_loaded(django_db_setup, django_db_blocker):
-    """`load_demo` once for the module (it takes seconds), as tests/test_demo_content.py does: inside
-    a transaction rolled back when the module ends; each test's changes roll back with its savepoint."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("load_demo", "--allow-demo-passwords", stdout=io.StringIO())
-        yield
-        transaction.set_rollback(True)
 
 
 @pytest.fixture

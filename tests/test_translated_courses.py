@@ -433,3 +433,20 @@ def test_deleting_the_english_lesson_leaves_the_french_one_working(catalogue):
     response = complete(client, french_lessons[1])
     assert response.status_code == 302
     assert LessonCompletion.objects.filter(user=student, lesson_id=french_lessons[1].pk).exists()
+
+
+def test_the_course_report_counts_work_done_in_french(course_admin_client, catalogue):
+    """One report per course, across its languages: the index lists the course once, and a
+    lesson completed in French counts in the English course's funnel."""
+    course, _ = make_course(catalogue, "Twin", modules=1, lessons=2)
+    french_course, french_lessons = translate_course(course)
+    student = make_user("student")
+    enroll(student, french_course)
+    complete(client_for(student), french_lessons[0])
+    index = course_admin_client.get("/admin/reports/courses/")
+    listed = [row.pk for row in index.context["object_list"]]
+    assert course.pk in listed and french_course.pk not in listed
+    report = course_admin_client.get(f"/admin/reports/courses/{course.pk}/").context["report"]
+    assert report.students == 1
+    assert [(row.title, row.completed) for row in report.funnel] == [("Lesson 1.1", 1), ("Lesson 1.2", 0)]
+    assert course_admin_client.get(f"/admin/reports/courses/{french_course.pk}/").status_code == 404
