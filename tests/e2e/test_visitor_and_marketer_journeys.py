@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.conf import settings
 from playwright.sync_api import expect
 
 from course.models import ArticleIndexPage, ArticlePage
@@ -32,7 +33,7 @@ def test_visitor_reads_the_teaser_article_and_meets_the_locked_lesson(page, demo
 
 
 def test_marketer_publishes_an_article_promoting_the_course(page, demo):
-    index = ArticleIndexPage.objects.get()
+    index = ArticleIndexPage.objects.get(locale__language_code=settings.LANGUAGE_CODE)  # the English one
     log_in(page, "marketer@example.com", "pinewood-marketer")
 
     page.goto(f"/admin/pages/{index.pk}/add_subpage/")
@@ -43,6 +44,8 @@ def test_marketer_publishes_an_article_promoting_the_course(page, demo):
     promotion = page.locator("[data-contentpath='promoted_course']")
     promotion.get_by_role("button", name=re.compile("Choose")).click()
     chooser = page.locator(".modal-content")
+    # The site has an English and a French catalogue at the top: find the course by its title.
+    chooser.locator("input[name=q]").fill("Mesotherapy")
     chooser.get_by_role("link", name=re.compile("Mesotherapy for the Treatment")).first.click()
     expect(promotion).to_contain_text("Mesotherapy")
     publish(page)
